@@ -1,0 +1,52 @@
+# Two commands: `make run` (try the site on SQLite) and `make test` (the whole suite).
+# Both create .venv and install what they need, Debian's chromium included for the browser tests.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements.lock | md5sum | cut -c1-12)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install chromium migrate seed messages serve-check clean
+
+install: $(STAMP)
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v0
+
+seed: migrate
+	$(BIN)/python manage.py import_course seeds/
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Course site: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "  Demo accounts: prof (instructor), etudiant1, etudiant2, etudiant3 (students)"
+	@echo "  Password: $${DEMO_PASSWORD:-demo1234}"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+# Regenerate the message catalogues after changing translatable strings (needs gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr_CA -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.demo import DEMO_INSTRUCTOR, DEMO_STUDENT_PREFIX, demo_cohort_ensure
+from courses.models import Course
+
+DEFAULT_COURSE = "marketing-numerique"
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (prof, etudiant1…N) with enrolments and progress; idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=3, help="Number of students in all (default 3).")
+        parser.add_argument("--course", default=DEFAULT_COURSE, help="Slug of the course (imported first).")
+
+    def handle(self, *args, students: int, course: str, **options):
+        if students < 3:
+            raise CommandError("--students must be at least 3: etudiant1 to etudiant3 are the demo accounts.")
+        try:
+            course_obj = Course.objects.get(slug=course)
+        except Course.DoesNotExist:
+            raise CommandError(f"No course “{course}”: run `python manage.py import_course seeds/` first.") from None
+        cohort = demo_cohort_ensure(course=course_obj, students=students)
+        self.stdout.write(self.style.SUCCESS(f"Demo cohort ready in “{course_obj.slug}”: {students} students."))
+        self.stdout.write("Demo accounts (password: %s)" % cohort.password)
+        self.stdout.write(f"  instructor: {DEMO_INSTRUCTOR}")
+        for n in range(1, 4):
+            self.stdout.write(f"  student:    {DEMO_STUDENT_PREFIX}{n}")

@@ -1,0 +1,107 @@
+"""Writes about courses and enrolments."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courses.models import Course, Enrollment
+
+
+@dataclass(frozen=True)
+class BulkEnrollmentResult:
+    created_users: int
+    created_enrollments: int
+    already_enrolled: int
+
+
+def enrollment_set(*, course: Course, user, role: str = Enrollment.Role.STUDENT, group: str = "") -> Enrollment:
+    """Enrol `user` in `course` with `role`; calling it again updates the role, never duplicates."""
+    enrollment, _created = Enrollment.objects.update_or_create(
+        course=course, user=user, defaults={"role": role, "group": group}
+    )
+    return enrollment
+
+
+def _parse_enrollment_csv(text: str) -> list[tuple[str, str, str, str]]:
+    """Rows of (email, first name, last name, group); raises ValidationError naming every bad line."""
+    rows, errors = [], []
+    reader = csv.reader(io.StringIO(text))
+    for line_number, row in enumerate(reader, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        email = cells[0]
+        if line_number == 1 and "@" not in email:
+            continue  # a header line such as "email,prénom,nom"
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("Line %(line)d: “%(value)s” is not an e-mail address.") % {"line": line_number, "value": email})
+            continue
+        padded = cells + ["", "", ""]
+        rows.append((email.lower(), padded[1], padded[2], padded[3]))
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+@transaction.atomic
+def enrollments_bulk_create_from_csv(*, course: Course, csv_text: str, role: str = Enrollment.Role.STUDENT) -> BulkEnrollmentResult:
+    """Enrol every e-mail of a CSV (e-mail, first name, last name, group), creating missing accounts.
+
+    Any malformed line stops the whole import (nothing is written) and the
+    error names the line. New accounts get an unusable password: people set
+    theirs through the password-reset page.
+    """
+    rows = _parse_enrollment_csv(csv_text)
+    User = get_user_model()
+    emails = {email for email, *_rest in rows}
+    users = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+    created_users = 0
+    for email, first_name, last_name, _group in rows:
+        if email not in users:
+            user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+            users[email] = user
+            created_users += 1
+    existing = set(Enrollment.objects.filter(course=course, user__in=users.values()).values_list("user_id", flat=True))
+    new = [
+        Enrollment(course=course, user=users[email], role=role, group=group)
+        for email, _first, _last, group in dict((row[0], row) for row in rows).values()
+        if users[email].pk not in existing
+    ]
+    Enrollment.objects.bulk_create(new)
+    return BulkEnrollmentResult(
+        created_users=created_users, created_enrollments=len(new), already_enrolled=len(existing)
+    )
+
+
+INSTRUCTORS_GROUP = "Instructors"
+# What an instructor may manage in the admin; the admin itself narrows it to the courses they teach.
+INSTRUCTOR_ADMIN_MODELS = {
+    "courses": ["course", "enrollment"],
+    "lessons": ["lesson", "discussionprompt", "lessonprogress"],
+}
+
+
+@transaction.atomic
+def instructor_admin_access_grant(*, user) -> None:
+    """Let an instructor into the Django admin with the permissions to manage their courses."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    wanted = Permission.objects.none()
+    for app_label, models in INSTRUCTOR_ADMIN_MODELS.items():
+        wanted = wanted | Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
+    group.permissions.add(*wanted)
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

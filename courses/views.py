@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from courses.selectors import course_access, courses_for_user
+from lessons.selectors import course_progress
+
+
+@login_required
+def my_courses(request):
+    return render(request, "courses/my_courses.html", {"enrollments": courses_for_user(user=request.user)})
+
+
+@login_required
+def course_detail(request, course):
+    access = course_access(user=request.user, slug=course)
+    progress = course_progress(course=access.course, user=request.user)
+    return render(request, "courses/course_detail.html", {"access": access, "course": access.course, "progress": progress})
+
+
+@login_required
+def course_progress_page(request, course):
+    # Only ever the requesting user's own standing: no parameter names another student.
+    access = course_access(user=request.user, slug=course)
+    progress = course_progress(course=access.course, user=request.user)
+    return render(request, "courses/progress.html", {"access": access, "course": access.course, "progress": progress})

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts.views import set_language
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("courses/", include("courses.urls")),
+]

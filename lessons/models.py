@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
+
+
+class Lesson(models.Model):
+    """One reading of the course, imported from a seed document and its companion file."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    source_key = models.CharField(
+        _("source key"),
+        max_length=100,
+        help_text=_("Name of the seed file this lesson is imported from; the import matches lessons by it."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    position = models.PositiveIntegerField(_("position"), help_text=_("Place in the teaching order."))
+    title = models.CharField(_("title"), max_length=300)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    summary = models.TextField(_("summary"))
+    objectives = models.JSONField(_("learning objectives"), default=list)
+    # The reading as structured blocks ({"kind": "heading"|"paragraph"|"list", ...}), computed at
+    # import time so a page view never re-parses the seed text.
+    blocks = models.JSONField(_("text blocks"), default=list)
+    word_count = models.PositiveIntegerField(_("word count"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["course", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_slug_unique_in_course"),
+            models.UniqueConstraint(fields=["course", "source_key"], name="lesson_source_unique_in_course"),
+            models.UniqueConstraint(fields=["course", "position"], name="lesson_position_unique_in_course"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reading_minutes(self) -> int:
+        # About 200 words a minute for a careful read in a second language.
+        return max(1, round(self.word_count / 200))
+
+
+class DiscussionPrompt(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="prompts")
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("question"))
+    # A prompt removed from the companion file is retired, not deleted: answers may point to it.
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("discussion prompt")
+        verbose_name_plural = _("discussion prompts")
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "position"], name="prompt_position_unique_in_lesson"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonProgress(models.Model):
+    """A student's reading of a lesson; never touched by a content import."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress_records")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    read_at = models.DateTimeField(_("marked as read at"))
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "user"], name="progress_one_per_lesson_and_user"),
+        ]

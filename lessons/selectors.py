@@ -1,0 +1,75 @@
+"""Reads about lessons, each a fixed number of queries whatever the class size."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from courses.models import Course
+from lessons.models import DiscussionPrompt, Lesson, LessonProgress
+
+
+@dataclass(frozen=True)
+class LessonStanding:
+    lesson: Lesson
+    read_at: object  # datetime | None
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    standings: list[LessonStanding]
+
+    @property
+    def total(self) -> int:
+        return len(self.standings)
+
+    @property
+    def read_count(self) -> int:
+        return sum(1 for s in self.standings if s.read_at)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.read_count / self.total) if self.total else 0
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        return next((s.lesson for s in self.standings if not s.read_at), None)
+
+
+def course_lessons(*, course: Course) -> QuerySet[Lesson]:
+    # The page lists lessons, not their text: leave the heavy JSON out.
+    return Lesson.objects.filter(course=course).defer("blocks").order_by("position")
+
+
+def course_progress(*, course: Course, user) -> CourseProgress:
+    """The user's reading standing in each lesson, in two queries."""
+    lessons = list(course_lessons(course=course))
+    read = dict(
+        LessonProgress.objects.filter(user=user, lesson__course=course).values_list("lesson_id", "read_at")
+    )
+    return CourseProgress(standings=[LessonStanding(lesson=l, read_at=read.get(l.pk)) for l in lessons])
+
+
+def lesson_for_course(*, course: Course, slug: str) -> Lesson:
+    """The lesson with its active prompts; the caller has already checked access to `course`."""
+    active_prompts = Prefetch(
+        "prompts", queryset=DiscussionPrompt.objects.filter(is_active=True).order_by("position"), to_attr="active_prompts"
+    )
+    try:
+        return Lesson.objects.prefetch_related(active_prompts).get(course=course, slug=slug)
+    except Lesson.DoesNotExist:
+        raise Http404 from None
+
+
+def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    siblings = list(
+        Lesson.objects.filter(course_id=lesson.course_id).only("slug", "title", "position").order_by("position")
+    )
+    index = next(i for i, s in enumerate(siblings) if s.pk == lesson.pk)
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    return previous, following
+
+
+def lesson_read_at(*, lesson: Lesson, user):
+    return LessonProgress.objects.filter(lesson=lesson, user=user).values_list("read_at", flat=True).first()

@@ -1,0 +1,116 @@
+"""Writes about lessons: the course import and reading progress."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Course
+from lessons.models import DiscussionPrompt, Lesson, LessonProgress
+from lessons.seed_documents import LessonDocument, load_seed_folder
+
+LESSON_FIELDS = (
+    "slug", "position", "title", "author", "source", "published_on", "summary", "objectives", "blocks", "word_count",
+)
+# Positions are unique per course; a re-ordered import parks lessons here first so two lessons
+# that swap places never collide mid-update.
+PARKING_OFFSET = 10_000
+
+
+@dataclass
+class ImportReport:
+    course: Course
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    extra_steps: list[str] = field(default_factory=list)
+
+
+def _apply(instance, values: dict) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
+
+
+def _prompts_sync(*, lesson: Lesson, document: LessonDocument) -> bool:
+    """Update prompts in place by position; prompts no longer in the file are retired, never deleted."""
+    changed = False
+    existing = {prompt.position: prompt for prompt in lesson.prompts.all()}
+    for position, prompt_doc in enumerate(document.prompts, start=1):
+        values = {"title": prompt_doc.title, "body": prompt_doc.body, "is_active": True}
+        prompt = existing.pop(position, None)
+        if prompt is None:
+            DiscussionPrompt.objects.create(lesson=lesson, position=position, **values)
+            changed = True
+        elif fields := _apply(prompt, values):
+            prompt.save(update_fields=fields)
+            changed = True
+    for prompt in existing.values():
+        if prompt.is_active:
+            prompt.is_active = False
+            prompt.save(update_fields=["is_active"])
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def course_import(*, directory: Path) -> ImportReport:
+    """Create or update the course and its lessons from a seed folder.
+
+    The folder is read and checked completely before the first write, and the
+    whole import runs in one transaction: a bad file leaves the database as it
+    was. Rows whose content did not change are not saved, so a second run
+    changes nothing. Student work (progress, attempts, posts) is never deleted.
+    """
+    course_doc, lesson_docs = load_seed_folder(directory)
+    course, _created = Course.objects.get_or_create(slug=course_doc.slug, defaults={"title": course_doc.title})
+    course_values = {
+        "title": course_doc.title,
+        "description": course_doc.description,
+        "starts_on": course_doc.starts_on,
+        "ends_on": course_doc.ends_on,
+    }
+    if fields := _apply(course, course_values):
+        course.save(update_fields=[*fields, "updated_at"])
+    report = ImportReport(course=course)
+
+    lessons = {lesson.source_key: lesson for lesson in Lesson.objects.filter(course=course)}
+    moving = [
+        lessons[doc.source_key]
+        for doc in lesson_docs
+        if doc.source_key in lessons and lessons[doc.source_key].position != doc.position
+    ]
+    for lesson in moving:
+        lesson.position += PARKING_OFFSET
+        lesson.save(update_fields=["position"])
+
+    for doc in lesson_docs:
+        values = {name: getattr(doc, name) for name in LESSON_FIELDS}
+        values["author"] = values["author"] or ""
+        values["source"] = values["source"] or ""
+        lesson = lessons.get(doc.source_key)
+        if lesson is None:
+            lesson = Lesson.objects.create(course=course, source_key=doc.source_key, **values)
+            report.created.append(lesson.slug)
+            _prompts_sync(lesson=lesson, document=doc)
+            continue
+        fields = _apply(lesson, values)
+        if fields:
+            lesson.save(update_fields=[*fields, "updated_at"])
+        prompts_changed = _prompts_sync(lesson=lesson, document=doc)
+        (report.updated if fields or prompts_changed else report.unchanged).append(lesson.slug)
+    return report
+
+
+def lesson_mark_read(*, lesson: Lesson, user) -> LessonProgress:
+    """Record that the user read the lesson; marking it again keeps the first date."""
+    progress, _created = LessonProgress.objects.get_or_create(
+        lesson=lesson, user=user, defaults={"read_at": timezone.now()}
+    )
+    return progress
+
+
+def lesson_mark_unread(*, lesson: Lesson, user) -> None:
+    LessonProgress.objects.filter(lesson=lesson, user=user).delete()

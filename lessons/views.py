@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.selectors import course_access
+from lessons.selectors import lesson_for_course, lesson_neighbours, lesson_read_at
+from lessons.services import lesson_mark_read, lesson_mark_unread
+
+
+@login_required
+def lesson_detail(request, course, lesson):
+    access = course_access(user=request.user, slug=course)
+    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    previous, following = lesson_neighbours(lesson=lesson_obj)
+    context = {
+        "access": access,
+        "course": access.course,
+        "lesson": lesson_obj,
+        "read_at": lesson_read_at(lesson=lesson_obj, user=request.user),
+        "previous": previous,
+        "following": following,
+    }
+    return render(request, "lessons/lesson_detail.html", context)
+
+
+@login_required
+@require_POST
+def lesson_read_toggle(request, course, lesson):
+    access = course_access(user=request.user, slug=course)
+    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    if request.POST.get("read") == "0":
+        lesson_mark_unread(lesson=lesson_obj, user=request.user)
+        messages.info(request, _("The lesson is marked as not read."))
+    else:
+        lesson_mark_read(lesson=lesson_obj, user=request.user)
+        messages.success(request, _("Lesson marked as read."))
+    return redirect("courses:lessons:detail", course=access.course.slug, lesson=lesson_obj.slug)

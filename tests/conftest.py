@@ -1,0 +1,57 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A writable copy of the real seed folder, for tests that edit or break a file."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, target)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    return target
+
+
+@pytest.fixture
+def course(db):
+    """The real course imported from seeds/."""
+    from lessons.services import course_import
+
+    return course_import(directory=SEEDS_DIR).course
+
+
+@pytest.fixture
+def student(course):
+    from courses.models import Enrollment
+    from tests.factories import EnrollmentFactory
+
+    return EnrollmentFactory(course=course, role=Enrollment.Role.STUDENT).user
+
+
+@pytest.fixture
+def instructor(course):
+    from courses.models import Enrollment
+    from tests.factories import EnrollmentFactory
+
+    return EnrollmentFactory(course=course, role=Enrollment.Role.INSTRUCTOR).user
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
