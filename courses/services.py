@@ -88,6 +88,7 @@ INSTRUCTORS_GROUP = "Instructors"
 INSTRUCTOR_ADMIN_MODELS = {
     "courses": ["course", "enrollment"],
     "lessons": ["lesson", "discussionprompt", "lessonprogress"],
+    "quizzes": ["quiz", "question", "attempt", "quizauditlog"],
 }
 
 

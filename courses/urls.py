@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:course>/", views.course_detail, name="detail"),
     path("<slug:course>/progress/", views.course_progress_page, name="progress"),
     path("<slug:course>/lessons/", include("lessons.urls")),
+    path("<slug:course>/", include("quizzes.urls")),
 ]

@@ -56,7 +56,8 @@ def lesson_for_course(*, course: Course, slug: str) -> Lesson:
         "prompts", queryset=DiscussionPrompt.objects.filter(is_active=True).order_by("position"), to_attr="active_prompts"
     )
     try:
-        return Lesson.objects.prefetch_related(active_prompts).get(course=course, slug=slug)
+        # The quiz (if any) comes in the same query: the lesson page links to it.
+        return Lesson.objects.select_related("quiz").prefetch_related(active_prompts).get(course=course, slug=slug)
     except Lesson.DoesNotExist:
         raise Http404 from None
 

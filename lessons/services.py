@@ -24,7 +24,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    extra_steps: list[str] = field(default_factory=list)
+    # (lesson, path of its GIFT quiz) for the lessons that have one, for the quiz import that follows.
+    quiz_sources: list[tuple[Lesson, Path]] = field(default_factory=list)
 
 
 def _apply(instance, values: dict) -> list[str]:
@@ -95,12 +96,14 @@ def course_import(*, directory: Path) -> ImportReport:
             lesson = Lesson.objects.create(course=course, source_key=doc.source_key, **values)
             report.created.append(lesson.slug)
             _prompts_sync(lesson=lesson, document=doc)
-            continue
-        fields = _apply(lesson, values)
-        if fields:
-            lesson.save(update_fields=[*fields, "updated_at"])
-        prompts_changed = _prompts_sync(lesson=lesson, document=doc)
-        (report.updated if fields or prompts_changed else report.unchanged).append(lesson.slug)
+        else:
+            fields = _apply(lesson, values)
+            if fields:
+                lesson.save(update_fields=[*fields, "updated_at"])
+            prompts_changed = _prompts_sync(lesson=lesson, document=doc)
+            (report.updated if fields or prompts_changed else report.unchanged).append(lesson.slug)
+        if doc.gift_path:
+            report.quiz_sources.append((lesson, doc.gift_path))
     return report
 
 

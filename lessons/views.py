@@ -19,6 +19,7 @@ def lesson_detail(request, course, lesson):
         "course": access.course,
         "lesson": lesson_obj,
         "read_at": lesson_read_at(lesson=lesson_obj, user=request.user),
+        "quiz": getattr(lesson_obj, "quiz", None),
         "previous": previous,
         "following": following,
     }

@@ -23,10 +23,10 @@ def seed_copy(tmp_path) -> Path:
 
 @pytest.fixture
 def course(db):
-    """The real course imported from seeds/."""
-    from lessons.services import course_import
+    """The real course, lessons and quizzes imported from seeds/."""
+    from coursesite.content_import import course_content_import
 
-    return course_import(directory=SEEDS_DIR).course
+    return course_content_import(directory=SEEDS_DIR).lessons.course
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from courses.models import Course
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
 from lessons.services import course_import
+from quizzes.models import Question
 from tests.conftest import SEEDS_DIR
 from tests.factories import UserFactory
 
@@ -18,6 +19,7 @@ def database_snapshot():
         "lessons": list(Lesson.objects.order_by("pk").values()),
         "prompts": list(DiscussionPrompt.objects.order_by("pk").values()),
         "progress": list(LessonProgress.objects.order_by("pk").values()),
+        "questions": list(Question.objects.order_by("pk").values()),
     }
 
 
@@ -147,3 +149,17 @@ def test_seed_documents_are_kept_byte_for_byte():
     for original in shared.glob("*.txt"):
         assert (SEEDS_DIR / original.name).read_bytes() == original.read_bytes()
     assert len(list(SEEDS_DIR.glob("*.txt"))) == 5
+
+
+def test_malformed_quiz_file_names_the_file_and_line_and_imports_nothing(seed_copy):
+    call_command("import_course", str(seed_copy))
+    before = database_snapshot()
+    gift = sorted(seed_copy.glob("*.gift"))[-1]
+    gift.write_text(gift.read_text(encoding="utf-8") + "\n\n::Cassée:: Combien ? {#six}\n", encoding="utf-8")
+    edit_companion(seed_copy, sorted(seed_copy.glob("*.txt"))[0].stem, lambda d: d.update(title="Titre modifié"))
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_course", str(seed_copy))
+
+    assert gift.name in str(error.value) and "six" in str(error.value) and "line" in str(error.value)
+    assert database_snapshot() == before

@@ -1,0 +1,35 @@
+"""The course import, composed from each app's own import service in one transaction.
+
+It spans apps (lessons, then the quizzes that belong to lessons), so it lives
+above them: an error in the last GIFT file leaves no lesson half-imported.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from lessons.seed_documents import SeedFileError
+from lessons.services import ImportReport, course_import
+from quizzes.services import GiftImportError, QuizImportReport, quiz_import_gift
+
+
+@dataclass
+class ContentImportReport:
+    lessons: ImportReport
+    quizzes: dict[str, QuizImportReport] = field(default_factory=dict)
+
+
+@transaction.atomic
+def course_content_import(*, directory: Path) -> ContentImportReport:
+    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError."""
+    report = ContentImportReport(lessons=course_import(directory=directory))
+    for lesson, gift_path in report.lessons.quiz_sources:
+        try:
+            text = gift_path.read_text(encoding="utf-8-sig")
+            report.quizzes[lesson.slug] = quiz_import_gift(lesson=lesson, text=text)
+        except GiftImportError as exc:
+            raise SeedFileError(gift_path, "questions", str(exc)) from exc
+        except UnicodeDecodeError as exc:
+            raise SeedFileError(gift_path, "file", "not UTF-8 text") from exc
+    return report

@@ -1,0 +1,429 @@
+"""Writes about quizzes: GIFT import, attempts (start, save, submit, expire), grading and regrading.
+
+Every function is keyword-only and runs in one transaction. Submitting locks
+the attempt row first, so a double click or two concurrent requests grade it
+exactly once.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lessons.models import Lesson
+from quizzes import grading
+from quizzes.gift import GiftError, parse_gift
+from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
+from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
+
+SCORE_PLACES = Decimal("0.001")
+FRACTION_PLACES = Decimal("0.0000001")
+# Beyond this many characters an answer is a tampered payload, not a student's work.
+MAX_ANSWER_LENGTH = 10_000
+
+
+class GiftImportError(Exception):
+    def __init__(self, errors: list[GiftError]):
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors))
+
+
+class AttemptError(Exception):
+    """The attempt cannot take this action (closed, out of attempts, not open yet…); the message is for people."""
+
+
+class InvalidSubmission(Exception):
+    """A payload no honest form sends (unknown question or choice, wrong shape): answered with 400."""
+
+
+@dataclass
+class QuizImportReport:
+    quiz: Quiz
+    created: int = 0
+    updated: int = 0
+    versioned: int = 0
+    retired: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    questions: list = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.questions)} questions: {self.created} new, {self.updated} updated, "
+            f"{self.versioned} new versions, {self.unchanged} unchanged, {self.retired} retired, {self.deleted} deleted"
+        )
+
+
+def quiz_ensure(*, lesson: Lesson) -> Quiz:
+    quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+    return quiz
+
+
+@transaction.atomic
+def quiz_import_gift(*, lesson: Lesson, text: str, dry_run: bool = False, actor=None) -> QuizImportReport:
+    """Replace the lesson's questions with those of a GIFT text, never destroying student work.
+
+    Any parse error imports nothing. A changed question that already has
+    responses is retired and replaced by a new version (attempts keep pointing
+    at the version they showed); one without responses is updated in place.
+    A question no longer in the file is retired if answered, deleted if not.
+    """
+    result = parse_gift(text)
+    if result.errors:
+        raise GiftImportError(result.errors)
+    quiz = quiz_ensure(lesson=lesson)
+    report = QuizImportReport(quiz=quiz, questions=result.questions)
+    current = {q.key: q for q in Question.objects.filter(quiz=quiz, is_active=True)}
+    answered = set(Response.objects.filter(question__in=current.values()).values_list("question_id", flat=True).distinct())
+    last_versions = dict(
+        Question.objects.filter(quiz=quiz).values("key").annotate(last=Max("version")).values_list("key", "last")
+    )
+    seen = set()
+    for position, gift in enumerate(result.questions, start=1):
+        values = question_values_from_gift(gift=gift, quiz_id=quiz.pk)
+        key = values.pop("key")
+        if key in seen:
+            raise GiftImportError([GiftError(gift.line, f"two questions share the title “{key}”")])
+        seen.add(key)
+        existing = current.pop(key, None)
+        if existing is None:
+            Question.objects.create(quiz=quiz, key=key, position=position, version=last_versions.get(key, 0) + 1, **values)
+            report.created += 1
+            continue
+        changed = [name for name in (*CONTENT_FIELDS, "title", "points") if getattr(existing, name) != values[name]]
+        if not changed:
+            if existing.position != position:
+                existing.position = position
+                existing.save(update_fields=["position"])
+            report.unchanged += 1
+        elif existing.pk in answered:
+            existing.is_active = False
+            existing.save(update_fields=["is_active"])
+            Question.objects.create(quiz=quiz, key=key, position=position, version=existing.version + 1, **values)
+            report.versioned += 1
+        else:
+            for name, value in values.items():
+                setattr(existing, name, value)
+            existing.position = position
+            existing.save()
+            report.updated += 1
+    for leftover in current.values():
+        if leftover.pk in answered:
+            leftover.is_active = False
+            leftover.save(update_fields=["is_active"])
+            report.retired += 1
+        else:
+            leftover.delete()
+            report.deleted += 1
+    changed_anything = report.created or report.updated or report.versioned or report.retired or report.deleted
+    if changed_anything and not dry_run:
+        QuizAuditLog.objects.create(quiz=quiz, actor=actor, action=QuizAuditLog.Action.IMPORT, details={"summary": report.summary()})
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+# --- Attempts -----------------------------------------------------------------------------------
+
+
+def _attempt_layout(*, quiz: Quiz, questions: list[Question], seed: int) -> dict:
+    """The order in which this attempt shows questions and choices; kept so a reload shows the same page."""
+    shuffler = random.Random(seed)
+    order = [q.pk for q in questions]
+    if quiz.shuffle_questions:
+        shuffler.shuffle(order)
+    choices = {}
+    for question in questions:
+        if question.type in (Question.Type.MULTICHOICE, Question.Type.MULTICHOICE_MULTI):
+            ids = [answer["id"] for answer in question.data["answers"]]
+            if quiz.shuffle_choices:
+                shuffler.shuffle(ids)
+            choices[str(question.pk)] = ids
+        elif question.type == Question.Type.MATCHING:
+            options = sorted({answer for _stem, answer in question.data["pairs"]})
+            if quiz.shuffle_choices:
+                shuffler.shuffle(options)
+            choices[str(question.pk)] = options
+    return {"questions": order, "choices": choices}
+
+
+def attempts_used(*, quiz: Quiz, user) -> int:
+    return Attempt.objects.filter(quiz=quiz, user=user, is_preview=False).count()
+
+
+@transaction.atomic
+def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attempt:
+    """Resume the user's attempt in progress, or start a new one if the rules allow it."""
+    from django.utils.translation import gettext as _
+
+    now = now or timezone.now()
+    in_progress = (
+        Attempt.objects.select_for_update().filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+    )
+    # An attempt whose time ran out is submitted first; the rules below then decide on a new one.
+    if in_progress is not None and not attempt_expire_if_overdue(attempt=in_progress, now=now):
+        return in_progress
+    if not preview:
+        if not quiz.is_open(now):
+            raise AttemptError(_("This quiz is not open yet."))
+        if not quiz.accepts_work(now):
+            raise AttemptError(_("The due date has passed: this quiz no longer accepts attempts."))
+        if quiz.max_attempts is not None and attempts_used(quiz=quiz, user=user) >= quiz.max_attempts:
+            raise AttemptError(_("You have used all your attempts for this quiz."))
+    questions = list(Question.objects.filter(quiz=quiz, is_active=True).order_by("position"))
+    if not questions:
+        raise AttemptError(_("This quiz has no questions yet."))
+    number = (Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0) + 1
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
+        deadline = min(deadline, quiz.due_at) if deadline else quiz.due_at
+    gradable = [q for q in questions if q.gives_points]
+    return Attempt.objects.create(
+        quiz=quiz,
+        user=user,
+        number=number,
+        is_preview=preview,
+        started_at=now,
+        deadline_at=deadline,
+        layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
+        max_score=sum((q.points for q in gradable), Decimal("0")),
+    )
+
+
+def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answers: dict) -> dict[int, object]:
+    if not isinstance(answers, dict):
+        raise InvalidSubmission("answers must be an object")
+    clean = {}
+    for raw_id, raw_answer in answers.items():
+        try:
+            question_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise InvalidSubmission(f"unknown question {raw_id!r}") from None
+        question = questions.get(question_id)
+        if question is None:
+            raise InvalidSubmission(f"question {question_id} is not part of this attempt")
+        if question.type == Question.Type.DESCRIPTION:
+            continue
+        if isinstance(raw_answer, list) and question.type != Question.Type.MULTICHOICE_MULTI:
+            # Form posts carry every field as a list; a one-answer question takes exactly one value.
+            if len(raw_answer) > 1:
+                raise InvalidSubmission(f"question {question_id} takes a single answer")
+            raw_answer = raw_answer[0] if raw_answer else ""
+        if isinstance(raw_answer, str) and len(raw_answer) > MAX_ANSWER_LENGTH:
+            raise InvalidSubmission("answer too long")
+        try:
+            clean[question_id] = grading.validate_response(_grading_view(question), raw_answer)
+        except grading.InvalidResponse as exc:
+            raise InvalidSubmission(str(exc)) from exc
+    return clean
+
+
+def _grading_view(question: Question) -> dict:
+    return {"type": question.type, **question.data}
+
+
+def _attempt_questions(attempt: Attempt) -> dict[int, Question]:
+    return {q.pk: q for q in Question.objects.filter(pk__in=attempt.layout.get("questions", []))}
+
+
+def _responses_upsert(*, attempt: Attempt, answers: dict[int, object], now) -> dict[int, Response]:
+    existing = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    to_update, to_create = [], []
+    for question_id, answer in answers.items():
+        response = existing.get(question_id)
+        if response is None:
+            response = Response(attempt=attempt, question_id=question_id, answer=answer, saved_at=now)
+            to_create.append(response)
+            existing[question_id] = response
+        elif response.answer != answer:
+            response.answer, response.saved_at = answer, now
+            to_update.append(response)
+    if to_update:
+        Response.objects.bulk_update(to_update, ["answer", "saved_at"])
+    if to_create:
+        Response.objects.bulk_create(to_create)
+    return existing
+
+
+def _lock(attempt_id: int) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+
+
+@transaction.atomic
+def attempt_save(*, attempt_id: int, answers: dict, now=None) -> Attempt:
+    """Store the answers given so far.
+
+    Past the time limit nothing more is stored: the attempt is submitted with
+    what was saved before, and comes back submitted for the caller to say so.
+    """
+    from django.utils.translation import gettext as _
+
+    now = now or timezone.now()
+    attempt = _lock(attempt_id)
+    if attempt.is_submitted:
+        raise AttemptError(_("This attempt is already submitted."))
+    if attempt_expire_if_overdue(attempt=attempt, now=now):
+        return attempt
+    questions = _attempt_questions(attempt)
+    _responses_upsert(attempt=attempt, answers=_validated_answers(attempt=attempt, questions=questions, answers=answers), now=now)
+    return attempt
+
+
+def _quantize_fraction(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(FRACTION_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _grade(*, attempt: Attempt, questions: dict[int, Question], responses: dict[int, Response]) -> None:
+    """Grade every automatically graded response and total the attempt; essays wait for a person."""
+    to_create, to_update = [], []
+    total, pending = Decimal("0"), False
+    for question_id in attempt.layout.get("questions", []):
+        question = questions.get(question_id)
+        if question is None or not question.gives_points:
+            continue
+        response = responses.get(question_id)
+        if response is None:
+            response = Response(attempt=attempt, question=question, answer=None, saved_at=attempt.submitted_at)
+            to_create.append(response)
+        else:
+            to_update.append(response)
+        if question.is_graded_by_hand:
+            if response.graded_at is None:
+                pending = True
+                response.fraction = response.score = None
+            else:
+                total += response.score or 0
+            continue
+        result = grading.grade_response(_grading_view(question), response.answer)
+        response.fraction = _quantize_fraction(result.fraction or 0)
+        response.score = (question.points * response.fraction).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+        total += response.score
+    if to_update:
+        Response.objects.bulk_update(to_update, ["fraction", "score"])
+    if to_create:
+        Response.objects.bulk_create(to_create)
+    attempt.score = min(total, attempt.max_score)
+    attempt.needs_grading = pending
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, submitted_at=None) -> Attempt:
+    """Submit and grade once. A second submit of the same attempt changes nothing and returns it."""
+    now = now or timezone.now()
+    attempt = _lock(attempt_id)
+    if attempt.is_submitted:
+        return attempt
+    overdue = attempt.deadline_at is not None and now > attempt.deadline_at
+    questions = _attempt_questions(attempt)
+    if answers and not overdue:
+        _validated = _validated_answers(attempt=attempt, questions=questions, answers=answers)
+        _responses_upsert(attempt=attempt, answers=_validated, now=now)
+    # Past the limit the attempt counts as submitted when time ran out, with what was saved by then.
+    attempt.submitted_at = submitted_at or (attempt.deadline_at if overdue else now)
+    attempt.status = Attempt.Status.SUBMITTED
+    quiz = attempt.quiz
+    attempt.is_late = bool(quiz.due_at and attempt.submitted_at > quiz.due_at and not attempt.is_preview)
+    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    _grade(attempt=attempt, questions=questions, responses=responses)
+    attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "needs_grading"])
+    return attempt
+
+
+def attempt_expire_if_overdue(*, attempt: Attempt, now=None) -> bool:
+    """Submit an attempt whose time ran out; True when it did. The caller holds the row lock."""
+    now = now or timezone.now()
+    if attempt.is_submitted or attempt.deadline_at is None or now <= attempt.deadline_at:
+        return False
+    attempt_submit(attempt_id=attempt.pk, now=now)
+    attempt.refresh_from_db()
+    QuizAuditLog.objects.create(
+        quiz_id=attempt.quiz_id, action=QuizAuditLog.Action.AUTO_SUBMIT,
+        details={"attempt": attempt.pk, "user": attempt.user_id, "deadline": attempt.deadline_at.isoformat()},
+    )
+    return True
+
+
+def attempts_expire_for(*, quiz: Quiz, user, now=None) -> None:
+    """Submit this user's overdue attempt of the quiz, so pages never show a dead attempt as open."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS, deadline_at__lt=now)
+    for attempt_id in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            attempt_expire_if_overdue(attempt=_lock(attempt_id), now=now)
+
+
+def attempts_expire_overdue(*, now=None) -> int:
+    """Submit every attempt whose time limit has passed, even if the browser was closed (run every minute)."""
+    now = now or timezone.now()
+    count = 0
+    for attempt_id in Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline_at__lt=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            attempt = _lock(attempt_id)
+            count += attempt_expire_if_overdue(attempt=attempt, now=now)
+    return count
+
+
+# --- Grading by people --------------------------------------------------------------------------
+
+
+def _attempt_retotal(attempt: Attempt) -> None:
+    responses = list(Response.objects.filter(attempt=attempt).select_related("question"))
+    attempt.needs_grading = any(
+        r.question.is_graded_by_hand and r.graded_at is None for r in responses
+    )
+    attempt.score = min(sum((r.score or 0 for r in responses), Decimal("0")), attempt.max_score)
+    attempt.save(update_fields=["score", "needs_grading"])
+
+
+@transaction.atomic
+def response_grade_manually(*, response_id: int, grader, score: Decimal, comment: str = "") -> Response:
+    """An instructor's grade for an essay answer; the attempt's total follows. Regrading the same value is a no-op."""
+    response = Response.objects.select_for_update().select_related("question", "attempt").get(pk=response_id)
+    question = response.question
+    score = Decimal(score).quantize(SCORE_PLACES)
+    if not (0 <= score <= question.points):
+        raise AttemptError(f"score must be between 0 and {question.points}")
+    if response.graded_at is not None and response.score == score and response.grader_comment == comment:
+        return response
+    old = response.score
+    response.score = score
+    response.fraction = (score / question.points).quantize(FRACTION_PLACES) if question.points else Decimal("0")
+    response.grader_comment = comment
+    response.graded_by = grader
+    response.graded_at = timezone.now()
+    response.save(update_fields=["score", "fraction", "grader_comment", "graded_by", "graded_at"])
+    _attempt_retotal(response.attempt)
+    QuizAuditLog.objects.create(
+        quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
+        details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
+    )
+    return response
+
+
+@transaction.atomic
+def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
+    """Regrade every submitted attempt against the current answer keys; returns how many scores changed."""
+    attempts = list(Attempt.objects.select_for_update().filter(quiz=quiz, status=Attempt.Status.SUBMITTED))
+    question_ids = {qid for attempt in attempts for qid in attempt.layout.get("questions", [])}
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids)}
+    by_attempt: dict[int, dict[int, Response]] = {}
+    for response in Response.objects.filter(attempt__in=attempts):
+        by_attempt.setdefault(response.attempt_id, {})[response.question_id] = response
+    changes = []
+    for attempt in attempts:
+        before = attempt.score
+        _grade(attempt=attempt, questions=questions, responses=by_attempt.get(attempt.pk, {}))
+        if attempt.score != before:
+            changes.append({"attempt": attempt.pk, "old": str(before), "new": str(attempt.score)})
+    Attempt.objects.bulk_update(attempts, ["score", "needs_grading"])
+    if changes:
+        QuizAuditLog.objects.create(
+            quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}
+        )
+    return len(changes)

@@ -1,0 +1,38 @@
+import markdown
+import nh3
+from django import template
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
+
+from lessons.typography import french_typography
+
+register = template.Library()
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "code", "pre", "ul", "ol", "li", "blockquote", "sub", "sup", "span", "a"}
+
+
+@register.filter
+def question_html(text: str, text_format: str = "moodle") -> str:
+    """Question text as safe HTML: Markdown and HTML go through an allow-list sanitiser, the rest is escaped."""
+    text = french_typography(text or "")
+    if text_format == "markdown":
+        return mark_safe(nh3.clean(markdown.markdown(text), tags=ALLOWED_TAGS, link_rel="nofollow noopener"))
+    if text_format == "html":
+        return mark_safe(nh3.clean(text, tags=ALLOWED_TAGS, link_rel="nofollow noopener"))
+    return mark_safe(linebreaks(escape(text)))
+
+
+@register.filter
+def contains(container, value) -> bool:
+    return value in (container or ())
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def is_blank(value) -> bool:
+    """An answer the student left empty."""
+    return value in (None, "", [], {})
