@@ -67,3 +67,11 @@ def course_students(*, course: Course) -> QuerySet[Enrollment]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def course_lead_instructor(*, course: Course):
+    """The first instructor enrolled, in whose name the course's prompts are posted; None before any."""
+    enrollment = (
+        Enrollment.objects.filter(course=course, role=Role.INSTRUCTOR).select_related("user").order_by("created_at", "pk").first()
+    )
+    return enrollment.user if enrollment else None

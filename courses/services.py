@@ -89,6 +89,7 @@ INSTRUCTOR_ADMIN_MODELS = {
     "courses": ["course", "enrollment"],
     "lessons": ["lesson", "discussionprompt", "lessonprogress"],
     "quizzes": ["quiz", "question", "attempt", "quizauditlog"],
+    "discussions": ["thread", "post", "moderationlog"],
 }
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:course>/progress/", views.course_progress_page, name="progress"),
     path("<slug:course>/lessons/", include("lessons.urls")),
     path("<slug:course>/", include("quizzes.urls")),
+    path("<slug:course>/", include("discussions.urls")),
 ]

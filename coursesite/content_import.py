@@ -1,7 +1,8 @@
 """The course import, composed from each app's own import service in one transaction.
 
-It spans apps (lessons, then the quizzes that belong to lessons), so it lives
-above them: an error in the last GIFT file leaves no lesson half-imported.
+It spans apps (lessons, the quizzes and the prompt threads that belong to
+lessons), so it lives above them: an error in the last GIFT file leaves no
+lesson half-imported.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from courses.selectors import course_lead_instructor
+from discussions.services import prompt_threads_sync
 from lessons.seed_documents import SeedFileError
 from lessons.services import ImportReport, course_import
 from quizzes.services import GiftImportError, QuizImportReport, quiz_import_gift
@@ -24,6 +27,9 @@ class ContentImportReport:
 def course_content_import(*, directory: Path) -> ContentImportReport:
     """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError."""
     report = ContentImportReport(lessons=course_import(directory=directory))
+    instructor = course_lead_instructor(course=report.lessons.course)
+    for lesson in report.lessons.course.lessons.all():
+        prompt_threads_sync(lesson=lesson, author=instructor)
     for lesson, gift_path in report.lessons.quiz_sources:
         try:
             text = gift_path.read_text(encoding="utf-8-sig")

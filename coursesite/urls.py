@@ -10,4 +10,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("courses/", include("courses.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.selectors import course_access
+from discussions.selectors import lesson_threads
 from lessons.selectors import lesson_for_course, lesson_neighbours, lesson_read_at
 from lessons.services import lesson_mark_read, lesson_mark_unread
 
@@ -20,6 +21,8 @@ def lesson_detail(request, course, lesson):
         "lesson": lesson_obj,
         "read_at": lesson_read_at(lesson=lesson_obj, user=request.user),
         "quiz": getattr(lesson_obj, "quiz", None),
+        # The most recent threads; the discussion page has them all, paginated.
+        "threads": lesson_threads(lesson=lesson_obj, user=request.user, is_staff=access.is_staff)[:10],
         "previous": previous,
         "following": following,
     }

@@ -141,11 +141,11 @@ def test_course_and_lesson_pages_run_a_constant_number_of_queries(
     lesson = course.lessons.order_by("position").last()
     LessonProgress.objects.create(lesson=lesson, user=user, read_at="2026-11-01T12:00:00Z")
 
-    # Session, user, enrolment+course, lessons, progress.
-    with django_assert_max_num_queries(5):
+    # Session, user, enrolment+course, lessons, progress, the header's unread notifications.
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("courses:detail", kwargs={"course": course.slug})).status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("courses:progress", kwargs={"course": course.slug})).status_code == 200
-    # Session, user, enrolment+course, lesson, prompts, neighbours, progress.
-    with django_assert_max_num_queries(7):
+    # Session, user, enrolment+course, lesson+quiz, prompts, neighbours, progress, threads, notifications.
+    with django_assert_max_num_queries(9):
         assert client.get(lesson_url(lesson)).status_code == 200

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.demo import DEMO_INSTRUCTOR, DEMO_STUDENT_PREFIX, demo_cohort_ensure
+from demo.cohort import DEMO_INSTRUCTOR, DEMO_STUDENT_PREFIX, demo_cohort_ensure
 from courses.models import Course
 
 DEFAULT_COURSE = "marketing-numerique"

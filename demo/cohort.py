@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment
 from courses.services import instructor_admin_access_grant
+from discussions.services import prompt_threads_sync
 from lessons.models import Lesson, LessonProgress
 
 DEMO_INSTRUCTOR = "prof"
@@ -52,6 +53,8 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
         instructor.save(update_fields=["password"])
     instructor_admin_access_grant(user=instructor)
     Enrollment.objects.update_or_create(course=course, user=instructor, defaults={"role": Enrollment.Role.INSTRUCTOR})
+    for lesson in Lesson.objects.filter(course=course):
+        prompt_threads_sync(lesson=lesson, author=instructor)
 
     usernames = [f"{DEMO_STUDENT_PREFIX}{n}" for n in range(1, students + 1)]
     existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))

@@ -1,0 +1,132 @@
+"""Reads about discussions, each page in a fixed number of queries whatever the number of posts."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
+
+from courses.selectors import CourseAccess
+from discussions.models import Post, Thread, ThreadFollow, ThreadReadState
+from lessons.models import DiscussionPrompt
+
+THREADS_PER_PAGE = 25
+REPLIES_PER_PAGE = 30
+
+
+def _visible_replies(*, is_staff: bool) -> Q:
+    visible = Q(posts__is_opening=False, posts__deleted_at__isnull=True)
+    return visible if is_staff else visible & Q(posts__hidden_at__isnull=True)
+
+
+def lesson_threads(*, lesson, user, is_staff: bool):
+    """Threads of a lesson, pinned first, each with its reply count and the user's unread count (one query)."""
+    last_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    visible = _visible_replies(is_staff=is_staff)
+    unseen = Q(last_read__isnull=True) | Q(posts__created_at__gt=F("last_read"))
+    return (
+        Thread.objects.filter(lesson=lesson)
+        .select_related("author")
+        .annotate(
+            last_read=Subquery(last_read),
+            reply_count=Count("posts", filter=visible),
+            unread_count=Count("posts", filter=visible & ~Q(posts__author=user) & unseen),
+        )
+        .order_by("-is_pinned", "-last_post_at", "-pk")
+    )
+
+
+def lesson_threads_page(*, lesson, user, is_staff: bool, page_number=1):
+    return Paginator(lesson_threads(lesson=lesson, user=user, is_staff=is_staff), THREADS_PER_PAGE).get_page(page_number)
+
+
+def thread_access(*, access: CourseAccess, thread_id: int) -> Thread:
+    """The thread if it belongs to the course the user was let into; 404 otherwise."""
+    thread = Thread.objects.select_related("lesson", "author").filter(pk=thread_id, lesson__course=access.course).first()
+    if thread is None:
+        raise Http404
+    return thread
+
+
+def post_access(*, access: CourseAccess, post_id: int) -> Post:
+    post = Post.objects.select_related("thread__lesson", "author").filter(pk=post_id, thread__lesson__course=access.course).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+@dataclass
+class ThreadView:
+    opening: Post | None
+    page: object  # a Page of top-level replies
+    children: dict[int, list[Post]]
+    following: bool
+
+
+def thread_view(*, thread: Thread, user, page_number=1) -> ThreadView:
+    """The opening post, one page of top-level replies and all their nested replies: four queries."""
+    base = Post.objects.filter(thread=thread).select_related("author", "quoted__author")
+    opening = base.filter(is_opening=True).first()
+    page = Paginator(base.filter(is_opening=False, parent__isnull=True).order_by("created_at", "pk"), REPLIES_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    children: dict[int, list[Post]] = defaultdict(list)
+    for child in base.filter(parent__in=[p.pk for p in page.object_list]).order_by("created_at", "pk"):
+        children[child.parent_id].append(child)
+    for post in page.object_list:
+        post.nested_replies = children.get(post.pk, [])
+    following = ThreadFollow.objects.filter(thread=thread, user=user, is_following=True).exists()
+    return ThreadView(opening=opening, page=page, children=dict(children), following=following)
+
+
+@dataclass(frozen=True)
+class Participation:
+    threads_started: int = 0
+    replies: int = 0
+    endorsed: int = 0
+    prompts_answered: int = 0
+    prompts_total: int = 0
+
+    @property
+    def answered_every_prompt(self) -> bool:
+        return self.prompts_total > 0 and self.prompts_answered >= self.prompts_total
+
+
+def participation_by_student(*, course) -> dict[tuple[int, int], Participation]:
+    """Per (user id, lesson id): threads started, replies, endorsed replies and prompts answered.
+
+    Two queries whatever the class size: one grouped count of posts, one count
+    of active prompts per lesson. Removed and hidden posts do not count.
+    """
+    rows = (
+        Post.objects.filter(thread__lesson__course=course, deleted_at__isnull=True, hidden_at__isnull=True, author__isnull=False)
+        .values("author_id", "thread__lesson_id", "thread__prompt_id", "is_opening")
+        .annotate(count=Count("pk"), endorsed=Count("pk", filter=Q(endorsed_at__isnull=False)))
+    )
+    prompts_total = dict(
+        DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
+        .values("lesson_id")
+        .annotate(n=Count("pk"))
+        .values_list("lesson_id", "n")
+    )
+    totals: dict[tuple[int, int], dict] = defaultdict(lambda: {"threads_started": 0, "replies": 0, "endorsed": 0, "prompts": set()})
+    for row in rows:
+        entry = totals[(row["author_id"], row["thread__lesson_id"])]
+        if row["is_opening"]:
+            if row["thread__prompt_id"] is None:
+                entry["threads_started"] += row["count"]
+            continue
+        entry["replies"] += row["count"]
+        entry["endorsed"] += row["endorsed"]
+        if row["thread__prompt_id"] is not None:
+            entry["prompts"].add(row["thread__prompt_id"])
+    return {
+        key: Participation(
+            threads_started=value["threads_started"],
+            replies=value["replies"],
+            endorsed=value["endorsed"],
+            prompts_answered=len(value["prompts"]),
+            prompts_total=prompts_total.get(key[1], 0),
+        )
+        for key, value in totals.items()
+    }
