@@ -59,7 +59,13 @@ def _follow(*, thread: Thread, user) -> None:
 
 
 def _mark_read(*, thread: Thread, user, at) -> None:
-    ThreadReadState.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": at})
+    # One upsert statement: every thread view records the read, so it must stay cheap.
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(thread=thread, user=user, last_read_at=at)],
+        update_conflicts=True,
+        unique_fields=["thread", "user"],
+        update_fields=["last_read_at"],
+    )
 
 
 @transaction.atomic
