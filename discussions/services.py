@@ -118,9 +118,11 @@ def post_create(*, thread: Thread, author, body: str, reply_to: Post | None = No
             users=followers,
             kind=Notification.Kind.REPLY,
             subject_key=f"discussions.thread:{thread.pk}",
-            title=_("New reply in “%(title)s”") % {"title": thread.title},
-            body=_("%(name)s wrote: %(excerpt)s") % {"name": name, "excerpt": body[:300]},
             url=f"{url}#post-{post.pk}",
+            render=lambda: (
+                _("New reply in “%(title)s”") % {"title": thread.title},
+                _("%(name)s wrote: %(excerpt)s") % {"name": name, "excerpt": body[:300]},
+            ),
         )
     return post
 

@@ -12,11 +12,18 @@ from notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notifications_create(*, users, kind: str, subject_key: str, title: str, body: str, url: str) -> list[Notification]:
-    """One notification per user, written in the caller's transaction; delivery is queued after commit."""
-    created = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, subject_key=subject_key, title=title, body=body, url=url) for user in users]
-    )
+def notifications_create(*, users, kind: str, subject_key: str, url: str, render) -> list[Notification]:
+    """One notification per user, written in the caller's transaction; delivery is queued after commit.
+
+    `render()` returns (title, body); it is called once per reader inside their
+    own language, so each notice and its e-mail read in the reader's language.
+    """
+    notifications = []
+    for user in users:
+        with translation.override(user.preferred_language):
+            title, body = render()
+        notifications.append(Notification(user=user, kind=kind, subject_key=subject_key, title=title, body=body, url=url))
+    created = Notification.objects.bulk_create(notifications)
     if created:
         transaction.on_commit(notifications_delivery_queue)
     return created
