@@ -15,6 +15,12 @@ class Course(models.Model):
         default=settings.TIME_ZONE,
         help_text=_("Due dates are shown to everyone in this zone."),
     )
+    reminder_hours_before_due = models.JSONField(
+        _("reminders before a due date (hours)"),
+        default=list,
+        blank=True,
+        help_text=_("Students without a submitted attempt are reminded this many hours before a quiz is due, e.g. [48, 24]."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,6 +39,12 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def due_reminder_hours(self) -> list[int]:
+        """The hours before a due date at which students are reminded, largest first (default 48 and 24)."""
+        hours = self.reminder_hours_before_due or [48, 24]
+        return sorted({int(h) for h in hours if int(h) > 0}, reverse=True)
 
 
 class Enrollment(models.Model):

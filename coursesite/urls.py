@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("courses/", include("courses.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reminders/", include("reminders.urls")),
 ]

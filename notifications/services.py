@@ -2,8 +2,6 @@
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -30,11 +28,15 @@ def notifications_create(*, users, kind: str, subject_key: str, url: str, render
 
 
 def notifications_delivery_queue() -> None:
-    """Ask a worker to send what is pending. If the broker is down, the rows wait for the next sweep."""
-    from notifications.tasks import deliver_pending_notifications
+    """Ask a worker to batch and send what is pending. If the broker is down, the rows wait for the next sweep.
+
+    E-mail batching belongs to the reminders app, above this one: it is imported
+    here, at call time, so that this app does not depend on it to load.
+    """
+    from reminders.tasks import sweep_reply_emails
 
     try:
-        deliver_pending_notifications.delay()
+        sweep_reply_emails.delay()
     except Exception:  # noqa: BLE001 - any broker failure must not fail the student's action
         logger.warning("Broker unreachable: notification e-mails stay in the outbox until the next sweep.")
 
@@ -44,33 +46,3 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     return pending.update(read_at=timezone.now())
-
-
-def notifications_deliver_pending(*, limit: int = 500) -> int:
-    """Send the e-mails of pending notifications, each in its reader's language; returns how many went out.
-
-    A row is marked sent in the same transaction that sends it, under a row lock
-    that other workers skip, so two workers never send the same e-mail.
-    """
-    sent = 0
-    with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("user")
-            .filter(email_wanted=True, emailed_at__isnull=True)
-            .order_by("created_at")[:limit]
-        )
-        for notification in pending:
-            user = notification.user
-            if user.email:
-                with translation.override(user.preferred_language):
-                    send_mail(
-                        subject=notification.title,
-                        message=f"{notification.body}\n\n{settings.SITE_URL}{notification.url}",
-                        from_email=None,
-                        recipient_list=[user.email],
-                    )
-                sent += 1
-            notification.emailed_at = timezone.now()
-        Notification.objects.bulk_update(pending, ["emailed_at"])
-    return sent

@@ -5,7 +5,8 @@ from kombu.exceptions import OperationalError
 from discussions.models import Post, Thread
 from discussions.services import post_create
 from notifications.models import Notification
-from notifications.services import notifications_deliver_pending
+from reminders.models import Reminder
+from reminders.services import reminder_sweep
 from tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,21 +28,38 @@ def test_reply_queues_the_email_after_commit_in_the_followers_language(settings,
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post_create(thread=thread, author=replier, body="Une réponse")
     assert len(mail.outbox) == 0  # nothing is sent before the transaction commits
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
 
     assert [m.to for m in mail.outbox] == [[follower.email]]
     assert mail.outbox[0].subject.startswith("New reply in")
+    assert "Une réponse" in mail.outbox[0].body
     assert Notification.objects.get(user=follower).emailed_at is not None
 
 
+def test_replies_in_the_same_thread_make_one_email_an_hour(settings, course, thread, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    follower = EnrollmentFactory(course=course).user
+    post_create(thread=thread, author=follower, body="Je suis ce fil")
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_create(thread=thread, author=EnrollmentFactory(course=course).user, body=f"Réponse {n}")
+
+    assert len([m for m in mail.outbox if m.to == [follower.email]]) == 1
+    # The later replies wait in the outbox for the next hour.
+    assert Notification.objects.filter(user=follower, emailed_at__isnull=True).count() == 2
+    assert Reminder.objects.filter(user=follower, kind="replies").count() == 1
+
+
 def test_a_broker_that_is_down_delays_the_email_but_keeps_the_post(monkeypatch, course, thread, django_capture_on_commit_callbacks):
-    from notifications import tasks
+    from reminders import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    monkeypatch.setattr(tasks.deliver_pending_notifications, "delay", broker_down)
+    monkeypatch.setattr(tasks.sweep_reply_emails, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_pending_reminders, "delay", broker_down)
     follower = EnrollmentFactory(course=course).user
     post_create(thread=thread, author=follower, body="Je suis ce fil")
     replier = EnrollmentFactory(course=course).user
@@ -50,11 +68,13 @@ def test_a_broker_that_is_down_delays_the_email_but_keeps_the_post(monkeypatch, 
         post_create(thread=thread, author=replier, body="Réponse malgré la panne")
 
     assert Post.objects.filter(body="Réponse malgré la panne").exists()
-    pending = Notification.objects.get(user=follower)
-    assert pending.emailed_at is None and len(mail.outbox) == 0
+    assert Notification.objects.get(user=follower).emailed_at is None and len(mail.outbox) == 0
 
-    assert notifications_deliver_pending() == 1
-    assert notifications_deliver_pending() == 0  # sent once only
+    from reminders.services import reminders_send_pending
+
+    reminder_sweep()
+    assert reminders_send_pending() == 1
+    assert reminders_send_pending() == 0  # sent once only
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [follower.email]
 
 

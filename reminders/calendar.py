@@ -1,0 +1,33 @@
+"""The personal iCalendar feed: due dates of the quizzes in the courses a person follows or teaches."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from quizzes.models import Quiz
+
+
+def calendar_for_user(*, user) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Site du cours//Marketing numerique//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Cours – échéances")
+    quizzes = (
+        Quiz.objects.filter(lesson__course__enrollments__user=user, due_at__isnull=False)
+        .select_related("lesson__course")
+        .order_by("due_at")
+    )
+    for quiz in quizzes:
+        course = quiz.lesson.course
+        event = Event()
+        event.add("uid", f"quiz-{quiz.pk}-due@coursesite")
+        event.add("summary", f"{quiz.lesson.title} – test à remettre")
+        event.add("dtstart", quiz.due_at - timedelta(minutes=30))
+        event.add("dtend", quiz.due_at)
+        event.add("dtstamp", quiz.updated_at)
+        event.add("url", settings.SITE_URL + reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}))
+        event.add("description", course.title)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,66 @@
+"""Reminder e-mails: plain text and HTML, in the reader's language, with a one-click unsubscribe."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from reminders.models import Kind, Reminder
+from reminders.tokens import unsubscribe_token
+
+
+def _subject(kind: str, reminders: list[Reminder]) -> str:
+    first = reminders[0].context
+    if kind == Kind.DUE_SOON:
+        return _("Reminder: %(quiz)s is due soon") % {"quiz": first["quiz"]} if len(reminders) == 1 else _("Reminder: quizzes due soon")
+    if kind == Kind.OVERDUE:
+        return _("%(quiz)s is past due: there is still time to submit it") % {"quiz": first["quiz"]}
+    if kind == Kind.INACTIVITY:
+        return _("We miss you in %(course)s") % {"course": first["course"]}
+    if kind == Kind.REPLIES:
+        return first["title"]
+    if kind == Kind.INSTRUCTOR_DIGEST:
+        return _("Your week in %(course)s") % {"course": first["course"]}
+    return _("Your week in %(course)s: done and to do") % {"course": first["course"]}
+
+
+def _with_dates(reminders: list[Reminder]) -> list[dict]:
+    items = []
+    for reminder in reminders:
+        context = dict(reminder.context)
+        for key in ("due_at",):
+            if key in context:
+                context[key] = timezone.localtime(parse_datetime(context[key]))
+        for due in context.get("due", []):
+            due["due_at_local"] = timezone.localtime(parse_datetime(due["due_at"]))
+        items.append(context)
+    return items
+
+
+def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    """One e-mail for all of a person's pending reminders of one kind."""
+    with translation.override(user.preferred_language):
+        unsubscribe_url = settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user.pk, kind=kind)})
+        context = {
+            "user": user,
+            "kind": kind,
+            "items": _with_dates(reminders),
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
+            "kind_label": Kind(kind).label,
+        }
+        subject = _subject(kind, reminders)
+        text = render_to_string(f"reminders/email/{kind}.txt", context)
+        html = render_to_string("reminders/email/base.html", {**context, "body_template": f"reminders/email/{kind}.html"})
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[user.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

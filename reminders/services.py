@@ -1,0 +1,166 @@
+"""Writes about reminders: the sweeps that decide them, the sender that delivers them, and opt-outs."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import groupby
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Notification
+from reminders.digest import instructor_digest_content
+from reminders.emails import build_message
+from reminders.models import EmailOptOut, Kind, Reminder
+from reminders.sweeps import (
+    Decisions,
+    sweep_due_soon,
+    sweep_inactivity,
+    sweep_instructor_digests,
+    sweep_overdue,
+    sweep_replies,
+    sweep_student_summaries,
+    write_decisions,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERY_ATTEMPTS = 5
+SEND_BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    decided: list[Reminder] = field(default_factory=list)
+
+    def by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for reminder in self.decided:
+            counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
+        return counts
+
+
+def _queue_sending() -> None:
+    """Ask a worker to send now; if the broker is down the rows wait for the next beat-driven send."""
+    from reminders.tasks import send_pending_reminders
+
+    try:
+        send_pending_reminders.delay()
+    except Exception:  # noqa: BLE001 - the decisions are saved; sending only waits
+        logger.warning("Broker unreachable: reminders stay pending until the next send.")
+
+
+@transaction.atomic
+def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
+    """The hourly sweep: quizzes due soon, overdue quizzes, inactivity, batched replies."""
+    now = now or timezone.now()
+    decisions = Decisions()
+    sweep_due_soon(now=now, decisions=decisions)
+    sweep_overdue(now=now, decisions=decisions)
+    sweep_inactivity(now=now, decisions=decisions)
+    covered = sweep_replies(now=now, decisions=decisions)
+    if dry_run:
+        return SweepReport(decided=decisions.rows)
+    write_decisions(decisions)
+    if covered:
+        Notification.objects.filter(pk__in=covered).update(emailed_at=now)
+    transaction.on_commit(_queue_sending)
+    return SweepReport(decided=decisions.rows)
+
+
+@transaction.atomic
+def reply_emails_sweep(*, now=None) -> SweepReport:
+    """Only the reply batching, run right after a reply so followers hear of it within minutes."""
+    now = now or timezone.now()
+    decisions = Decisions()
+    covered = sweep_replies(now=now, decisions=decisions)
+    write_decisions(decisions)
+    if covered:
+        Notification.objects.filter(pk__in=covered).update(emailed_at=now)
+        transaction.on_commit(_queue_sending)
+    return SweepReport(decided=decisions.rows)
+
+
+@transaction.atomic
+def weekly_digests(*, now=None, dry_run: bool = False) -> SweepReport:
+    """Monday morning: each instructor's digest and each student's summary."""
+    now = now or timezone.now()
+    decisions = Decisions()
+    sweep_instructor_digests(now=now, decisions=decisions, digest_builder=instructor_digest_content)
+    sweep_student_summaries(now=now, decisions=decisions)
+    if not dry_run:
+        write_decisions(decisions)
+        transaction.on_commit(_queue_sending)
+    return SweepReport(decided=decisions.rows)
+
+
+def reminders_send_pending(*, now=None) -> int:
+    """Send every ready reminder, batch after batch; returns the number of e-mails sent."""
+    total = 0
+    while True:
+        processed, sent = _send_batch(now=now or timezone.now())
+        total += sent
+        if processed == 0:
+            return total
+
+
+def _send_batch(*, now, limit: int = SEND_BATCH) -> tuple[int, int]:
+    """Send up to `limit` pending reminders, one e-mail per person and kind; returns (rows handled, e-mails sent).
+
+    Rows are locked (other senders skip them) and marked in the transaction
+    that sends them. A failed send is retried with exponential backoff
+    (2, 4, 8, 16 minutes); after the fifth failure the row is marked failed
+    and shows in the admin. Opt-outs made after the decision are respected.
+    """
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(status=Reminder.Status.PENDING)
+            .exclude(next_attempt_at__gt=now)
+            .order_by("user_id", "kind", "pk")[:limit]
+        )
+        if not rows:
+            return 0, 0
+        opted_out = set(EmailOptOut.objects.filter(user_id__in={r.user_id for r in rows}).values_list("user_id", "kind"))
+        connection = get_connection()
+        try:
+            connection.open()
+            for (user_id, kind), group in groupby(rows, key=lambda r: (r.user_id, r.kind)):
+                group = list(group)
+                user = group[0].user
+                if (user_id, kind) in opted_out or not user.email or not user.is_active:
+                    for reminder in group:
+                        reminder.status = Reminder.Status.SKIPPED
+                    continue
+                try:
+                    connection.send_messages([build_message(user=user, kind=kind, reminders=group)])
+                except Exception as exc:  # noqa: BLE001 - any mail failure is retried later, never lost
+                    for reminder in group:
+                        reminder.attempts += 1
+                        reminder.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                        if reminder.attempts >= MAX_DELIVERY_ATTEMPTS:
+                            reminder.status, reminder.next_attempt_at = Reminder.Status.FAILED, None
+                        else:
+                            reminder.next_attempt_at = now + timedelta(minutes=2**reminder.attempts)
+                    continue
+                for reminder in group:
+                    reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, now, reminder.attempts + 1
+                sent += 1
+        finally:
+            connection.close()
+        Reminder.objects.bulk_update(rows, ["status", "sent_at", "attempts", "next_attempt_at", "last_error"], batch_size=SEND_BATCH)
+    return len(rows), sent
+
+
+def email_opt_out_set(*, user, kind: str, opted_out: bool) -> bool:
+    """Opt out of (or back into) a kind of reminder; returns True when it changed something."""
+    if kind not in Kind.values:
+        raise ValueError(f"unknown kind {kind!r}")
+    if opted_out:
+        _row, created = EmailOptOut.objects.get_or_create(user=user, kind=kind)
+        return created
+    deleted, _rows = EmailOptOut.objects.filter(user=user, kind=kind).delete()
+    return bool(deleted)

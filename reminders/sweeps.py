@@ -1,0 +1,244 @@
+"""Deciding who gets which reminder. Each sweep writes its decisions as Reminder rows.
+
+Every sweep runs a number of queries that grows with batches and courses, not
+with students: candidates come from one query per quiz or course, and the
+decisions are written with bulk inserts that skip keys already decided, so
+two sweeps running together decide each reminder once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Course, Enrollment
+from discussions.models import Post
+from lessons.models import LessonProgress
+from notifications.models import Notification
+from quizzes.models import Attempt, Quiz
+from reminders.models import EmailOptOut, Kind, Reminder
+
+INSERT_BATCH = 2000
+INACTIVITY = timedelta(days=7)
+# Overdue reminders only for quizzes that fell due recently: an old quiz does not start nagging.
+OVERDUE_LOOKBACK = timedelta(days=7)
+
+
+@dataclass
+class Decisions:
+    rows: list[Reminder] = field(default_factory=list)
+
+    def add(self, *, user_id: int, kind: str, object_key: str, window: str, context: dict) -> None:
+        self.rows.append(Reminder(user_id=user_id, kind=kind, object_key=object_key, window=window, context=context))
+
+
+def _not_yet_decided(kind: str, object_key, window) -> Exists:
+    return Exists(
+        Reminder.objects.filter(user_id=OuterRef("user_id"), kind=kind, object_key=object_key, window=window)
+    )
+
+
+def _opted_out(kind: str) -> Exists:
+    return Exists(EmailOptOut.objects.filter(user_id=OuterRef("user_id"), kind=kind))
+
+
+def _students_without_submission(quiz: Quiz, kind: str, window: str):
+    submitted = Attempt.objects.filter(quiz=quiz, user_id=OuterRef("user_id"), status=Attempt.Status.SUBMITTED, is_preview=False)
+    return (
+        Enrollment.objects.filter(course_id=quiz.lesson.course_id, role=Enrollment.Role.STUDENT)
+        .exclude(Exists(submitted))
+        .exclude(_opted_out(kind))
+        .exclude(_not_yet_decided(kind, f"quiz:{quiz.pk}", window))
+        .values_list("user_id", flat=True)
+    )
+
+
+def _quiz_context(quiz: Quiz) -> dict:
+    course = quiz.lesson.course
+    return {
+        "course": course.title,
+        "quiz": quiz.lesson.title,
+        "due_at": quiz.due_at.isoformat(),
+        "url": reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}),
+    }
+
+
+def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
+    """Students without a submitted attempt, at each of the course's reminder hours before the due date."""
+    longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
+    horizon = now + timedelta(hours=longest)
+    quizzes = Quiz.objects.filter(due_at__gt=now, due_at__lte=horizon).select_related("lesson__course")
+    for quiz in quizzes:
+        hours_left = (quiz.due_at - now).total_seconds() / 3600
+        due_windows = [h for h in quiz.lesson.course.due_reminder_hours if hours_left <= h]
+        if not due_windows:
+            continue
+        window = f"{min(due_windows)}h"  # the closest threshold already reached
+        if quiz.late_policy == Quiz.LatePolicy.REFUSE and not quiz.is_open(now):
+            continue
+        context = _quiz_context(quiz)
+        for user_id in _students_without_submission(quiz, Kind.DUE_SOON, window):
+            decisions.add(user_id=user_id, kind=Kind.DUE_SOON, object_key=f"quiz:{quiz.pk}", window=window, context=context)
+
+
+def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
+    """Once per student and quiz, when the due date has passed and late work is still accepted."""
+    quizzes = Quiz.objects.filter(
+        due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK, late_policy=Quiz.LatePolicy.ACCEPT
+    ).select_related("lesson__course")
+    for quiz in quizzes:
+        context = _quiz_context(quiz)
+        for user_id in _students_without_submission(quiz, Kind.OVERDUE, "overdue"):
+            decisions.add(user_id=user_id, kind=Kind.OVERDUE, object_key=f"quiz:{quiz.pk}", window="overdue", context=context)
+
+
+def last_activity_annotation():
+    """The latest of: lesson read, attempt started or submitted, post written, login, enrolment."""
+    user = OuterRef("user_id")
+    course = OuterRef("course_id")
+    read = LessonProgress.objects.filter(user_id=user, lesson__course_id=course).values("user_id").annotate(m=Max("read_at")).values("m")
+    attempt = (
+        Attempt.objects.filter(user_id=user, quiz__lesson__course_id=course)
+        .values("user_id")
+        .annotate(m=Max(Coalesce("submitted_at", "started_at")))
+        .values("m")
+    )
+    post = Post.objects.filter(author_id=user, thread__lesson__course_id=course).values("author_id").annotate(m=Max("created_at")).values("m")
+    floor = F("created_at")
+    return Greatest(
+        Coalesce(Subquery(read), floor),
+        Coalesce(Subquery(attempt), floor),
+        Coalesce(Subquery(post), floor),
+        Coalesce(F("user__last_login"), floor),
+        floor,
+    )
+
+
+def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
+    """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
+    for course in Course.objects.all():
+        rows = (
+            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+            .annotate(last_activity=last_activity_annotation())
+            .filter(last_activity__lt=now - INACTIVITY)
+            .exclude(_opted_out(Kind.INACTIVITY))
+            .values_list("user_id", "last_activity")
+        )
+        existing = set(
+            Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
+        )
+        url = reverse("courses:detail", kwargs={"course": course.slug})
+        for user_id, last_activity in rows:
+            window = timezone.localtime(last_activity).date().isoformat()
+            if (user_id, window) in existing:
+                continue
+            decisions.add(
+                user_id=user_id, kind=Kind.INACTIVITY, object_key=f"course:{course.pk}", window=window,
+                context={"course": course.title, "url": url, "since": window},
+            )
+
+
+def sweep_replies(*, now: datetime, decisions: Decisions) -> list[int]:
+    """Batch reply notifications: at most one e-mail per reader and thread per hour.
+
+    Returns the ids of the notifications the decisions cover; the caller marks
+    them handed over in the same transaction. Notifications of a thread already
+    e-mailed this hour wait for the next hour's sweep.
+    """
+    window = timezone.localtime(now).strftime("%Y-%m-%dT%H")
+    pending = list(
+        Notification.objects.filter(kind=Notification.Kind.REPLY, email_wanted=True, emailed_at__isnull=True)
+        .exclude(Exists(EmailOptOut.objects.filter(user_id=OuterRef("user_id"), kind=Kind.REPLIES)))
+        .order_by("created_at")
+        .values("pk", "user_id", "subject_key", "title", "body", "url")
+    )
+    if not pending:
+        return []
+    # A rolling hour: an e-mail at 8:59 holds the next one for the same thread until 9:59. The window
+    # (the hour) in the unique key settles two sweeps racing in the same hour.
+    decided = set(
+        Reminder.objects.filter(
+            kind=Kind.REPLIES, created_at__gt=now - timedelta(hours=1), user_id__in={n["user_id"] for n in pending}
+        ).values_list("user_id", "object_key")
+    )
+    grouped: dict[tuple[int, str], list[dict]] = {}
+    for notification in pending:
+        key = (notification["user_id"], notification["subject_key"])
+        if key not in decided:
+            grouped.setdefault(key, []).append(notification)
+    covered = []
+    for (user_id, subject_key), notes in grouped.items():
+        decisions.add(
+            user_id=user_id, kind=Kind.REPLIES, object_key=subject_key, window=window,
+            context={"title": notes[-1]["title"], "url": notes[-1]["url"], "items": [n["body"] for n in notes][-10:], "count": len(notes)},
+        )
+        covered.extend(n["pk"] for n in notes)
+    return covered
+
+
+def write_decisions(decisions: Decisions) -> int:
+    """Insert the decided reminders; a key another sweep already wrote is skipped by the database."""
+    before = len(decisions.rows)
+    Reminder.objects.bulk_create(decisions.rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    return before
+
+
+def iso_week(now: datetime) -> str:
+    year, week, _day = timezone.localtime(now).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
+    """Each student's week: lessons read, quizzes submitted, and what is due in the next 14 days."""
+    window = iso_week(now)
+    for course in Course.objects.all():
+        lessons_total = course.lessons.count()
+        read = dict(
+            LessonProgress.objects.filter(lesson__course=course).values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
+        )
+        submitted: dict[int, set[int]] = {}
+        for user_id, quiz_id in Attempt.objects.filter(
+            quiz__lesson__course=course, status=Attempt.Status.SUBMITTED, is_preview=False
+        ).values_list("user_id", "quiz_id").distinct():
+            submitted.setdefault(user_id, set()).add(quiz_id)
+        upcoming = [
+            {"id": quiz.pk, "quiz": quiz.lesson.title, "due_at": quiz.due_at.isoformat()}
+            for quiz in Quiz.objects.filter(lesson__course=course, due_at__gt=now, due_at__lte=now + timedelta(days=14))
+            .select_related("lesson").order_by("due_at")
+        ]
+        students = (
+            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+            .exclude(_opted_out(Kind.STUDENT_SUMMARY))
+            .exclude(_not_yet_decided(Kind.STUDENT_SUMMARY, f"course:{course.pk}", window))
+            .values_list("user_id", flat=True)
+        )
+        url = reverse("courses:progress", kwargs={"course": course.slug})
+        for user_id in students:
+            done = submitted.get(user_id, set())
+            decisions.add(
+                user_id=user_id, kind=Kind.STUDENT_SUMMARY, object_key=f"course:{course.pk}", window=window,
+                context={
+                    "course": course.title, "url": url, "lessons_read": read.get(user_id, 0), "lessons_total": lessons_total,
+                    "quizzes_submitted": len(done), "due": [q for q in upcoming if q["id"] not in done],
+                },
+            )
+
+
+def sweep_instructor_digests(*, now: datetime, decisions: Decisions, digest_builder) -> None:
+    """The week of each course for its instructors; `digest_builder(course, now)` returns the content."""
+    window = iso_week(now)
+    for course in Course.objects.all():
+        instructors = list(
+            Enrollment.objects.filter(course=course, role=Enrollment.Role.INSTRUCTOR)
+            .exclude(_opted_out(Kind.INSTRUCTOR_DIGEST))
+            .exclude(_not_yet_decided(Kind.INSTRUCTOR_DIGEST, f"course:{course.pk}", window))
+            .values_list("user_id", flat=True)
+        )
+        if not instructors:
+            continue
+        context = digest_builder(course, now)
+        for user_id in instructors:
+            decisions.add(user_id=user_id, kind=Kind.INSTRUCTOR_DIGEST, object_key=f"course:{course.pk}", window=window, context=context)

@@ -1,0 +1,28 @@
+"""Celery tasks: each takes no object, only reads the database, and calls a service."""
+
+from celery import shared_task
+
+from reminders.services import reminder_sweep, reminders_send_pending, weekly_digests
+
+
+@shared_task(name="reminders.sweep", ignore_result=True)
+def sweep_reminders() -> int:
+    return len(reminder_sweep().decided)
+
+
+@shared_task(name="reminders.weekly_digests", ignore_result=True)
+def send_weekly_digests() -> int:
+    return len(weekly_digests().decided)
+
+
+@shared_task(name="reminders.send_pending", ignore_result=True)
+def send_pending_reminders() -> int:
+    return reminders_send_pending()
+
+
+@shared_task(name="reminders.sweep_replies", ignore_result=True)
+def sweep_reply_emails() -> int:
+    """Queued after a reply commits: batch reply notifications into e-mails (at most one per thread per hour)."""
+    from reminders.services import reply_emails_sweep
+
+    return len(reply_emails_sweep().decided)
