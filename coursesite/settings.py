@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quizzes",
     "discussions",
     "notifications",
+    "reminders",
     "demo",
 ]
 
