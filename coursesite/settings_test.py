@@ -9,3 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The real-worker tests wait for their tasks, so results are kept there, in the test Redis database.
+CELERY_RESULT_BACKEND = REDIS_URL  # noqa: F405
+CELERY_TASK_IGNORE_RESULT = False
+CELERY_RESULT_EXPIRES = 600

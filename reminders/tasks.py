@@ -5,22 +5,22 @@ from celery import shared_task
 from reminders.services import reminder_sweep, reminders_send_pending, weekly_digests
 
 
-@shared_task(name="reminders.sweep", ignore_result=True)
+@shared_task(name="reminders.sweep")
 def sweep_reminders() -> int:
     return len(reminder_sweep().decided)
 
 
-@shared_task(name="reminders.weekly_digests", ignore_result=True)
+@shared_task(name="reminders.weekly_digests")
 def send_weekly_digests() -> int:
     return len(weekly_digests().decided)
 
 
-@shared_task(name="reminders.send_pending", ignore_result=True)
+@shared_task(name="reminders.send_pending")
 def send_pending_reminders() -> int:
     return reminders_send_pending()
 
 
-@shared_task(name="reminders.sweep_replies", ignore_result=True)
+@shared_task(name="reminders.sweep_replies")
 def sweep_reply_emails() -> int:
     """Queued after a reply commits: batch reply notifications into e-mails (at most one per thread per hour)."""
     from reminders.services import reply_emails_sweep

@@ -10,6 +10,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 
+pytest_plugins = ("celery.contrib.pytest",)
+
+
+@pytest.fixture(scope="session")
+def celery_app():
+    """The project's own Celery app, on the Redis named by REDIS_URL (database 7 in CI)."""
+    from coursesite.celery import app
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters():
+    # A solo pool in a thread of the test process: it shares the locmem outbox with the test.
+    return {"perform_ping_check": False, "shutdown_timeout": 30}
+
 
 @pytest.fixture
 def seed_copy(tmp_path) -> Path:

@@ -1,38 +1,18 @@
-"""Install the reminder schedule in django-celery-beat's tables, where admins can see and change it.
-
-Only creates what is missing; an admin's later changes to these entries are never overwritten.
-"""
-
 from django.db import migrations
 
-ZONE = "America/Montreal"
-ENTRIES = [
-    # (name, task, crontab fields or None, interval minutes or None)
-    ("Reminder sweep (every hour)", "reminders.sweep", {"minute": "0", "hour": "*", "day_of_week": "*"}, None),
-    ("Weekly digests and summaries (Monday 08:00)", "reminders.weekly_digests", {"minute": "0", "hour": "8", "day_of_week": "1"}, None),
-    ("Send pending reminders and retries", "reminders.send_pending", None, 5),
-]
+from reminders.schedule import install_beat_schedule, uninstall_beat_schedule
 
 
 def install(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, crontab, minutes in ENTRIES:
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        if crontab:
-            schedule, _created = CrontabSchedule.objects.get_or_create(
-                day_of_month="*", month_of_year="*", timezone=ZONE, **crontab
-            )
-            PeriodicTask.objects.create(name=name, task=task, crontab=schedule)
-        else:
-            schedule, _created = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-            PeriodicTask.objects.create(name=name, task=task, interval=schedule)
+    install_beat_schedule(
+        PeriodicTask=apps.get_model("django_celery_beat", "PeriodicTask"),
+        CrontabSchedule=apps.get_model("django_celery_beat", "CrontabSchedule"),
+        IntervalSchedule=apps.get_model("django_celery_beat", "IntervalSchedule"),
+    )
 
 
 def uninstall(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[e[0] for e in ENTRIES]).delete()
+    uninstall_beat_schedule(PeriodicTask=apps.get_model("django_celery_beat", "PeriodicTask"))
 
 
 class Migration(migrations.Migration):
