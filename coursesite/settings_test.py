@@ -10,6 +10,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Tests choose eager mode where they want it (settings fixture); by default tasks go to the broker.
+CELERY_TASK_ALWAYS_EAGER = False
+
 # The real-worker tests wait for their tasks, so results are kept there, in the test Redis database.
 CELERY_RESULT_BACKEND = REDIS_URL  # noqa: F405
 CELERY_TASK_IGNORE_RESULT = False
