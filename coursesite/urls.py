@@ -3,12 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import set_language
+from coursesite.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("courses/", include("courses.urls")),
     path("notifications/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),
