@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium migrate seed messages serve-check clean
+.PHONY: run test install chromium migrate seed messages serve bench-load clean
 
 install: $(STAMP)
 
@@ -42,6 +42,15 @@ run: seed
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# Production-like stack on this machine: gunicorn, PostgreSQL and Redis from the environment, Celery worker and beat.
+serve: $(STAMP)
+	./scripts/serve.sh
+
+# Load test against `make serve` (run it in another terminal first): 50 students for 60 s.
+bench-load: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
+	$(BIN)/python bench/load.py
 
 # Regenerate the message catalogues after changing translatable strings (needs gettext).
 messages: $(STAMP)

@@ -1,7 +1,7 @@
 """`/healthz`: is this process able to serve? Checks the database and the broker, says which failed."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -21,6 +21,15 @@ def _broker() -> str:
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
+
+
+@never_cache
+def livez(request):
+    """Liveness for a load balancer: answers as soon as the process runs, touching nothing.
+
+    It goes through the whole middleware stack, so it is also the framework's floor in bench/load.py.
+    """
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

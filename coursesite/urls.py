@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import set_language
-from coursesite.health import healthz
+from coursesite.health import healthz, livez
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("courses/", include("courses.urls")),
     path("notifications/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),
