@@ -16,10 +16,3 @@ def course_detail(request, course):
     progress = course_progress(course=access.course, user=request.user)
     return render(request, "courses/course_detail.html", {"access": access, "course": access.course, "progress": progress})
 
-
-@login_required
-def course_progress_page(request, course):
-    # Only ever the requesting user's own standing: no parameter names another student.
-    access = course_access(user=request.user, slug=course)
-    progress = course_progress(course=access.course, user=request.user)
-    return render(request, "courses/progress.html", {"access": access, "course": access.course, "progress": progress})

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "discussions",
     "notifications",
     "reminders",
+    "gradebook",
     "demo",
 ]
 

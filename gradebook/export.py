@@ -1,0 +1,70 @@
+"""The gradebook as CSV in Moodle's grade-export layout, produced a chunk of students at a time.
+
+The column names are Moodle's ("First name", …, "Quiz: <title> (Real)",
+"Course total (Real)", "Course total (Letter)") and stay in English whatever
+the interface language: they are a file format that scripts and Moodle's
+import map by name, not text for people to read.
+"""
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+
+from courses.models import Course
+from gradebook.computation import Category
+from gradebook.selectors import gradebook_stream
+
+BOM = "\ufeff"  # Excel reads UTF-8 (and so the accents) only when the file starts with it
+STUDENTS_PER_CHUNK = 100
+NO_GRADE = "-"  # Moodle's mark for "no grade yet"
+IDENTITY_COLUMNS = ["First name", "Last name", "ID number", "Institution", "Department", "Email address"]
+ITEM_PREFIX = {Category.QUIZ: "Quiz", Category.PARTICIPATION: "Participation", Category.READING: "Reading"}
+# Moodle lists a lesson's quiz first; participation and reading follow it.
+EXPORT_ORDER = (Category.QUIZ, Category.PARTICIPATION, Category.READING)
+
+
+class _Line:
+    """A file-like object whose write() hands back the line: csv.writer then formats one row at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _text(value: str) -> str:
+    # A name typed as "=HYPERLINK(…)" must stay a name in a spreadsheet, not become a formula.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _number(value: Decimal | None) -> str:
+    return NO_GRADE if value is None else f"{value:.2f}"
+
+
+def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
+    """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk."""
+    frame, students = gradebook_stream(course=course, now=now)
+    writer = csv.writer(_Line())
+    keys, headers = [], []
+    for column in frame.columns:
+        present = {category for category, _key in column.cells()}
+        for category in EXPORT_ORDER:
+            if category in present:
+                keys.append(f"{category.value}:{column.lesson_id}")
+                headers.append(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)")
+    yield BOM + writer.writerow([*IDENTITY_COLUMNS, *headers, "Course total (Real)", "Course total (Letter)"])
+    chunk = []
+    for enrollment, grade in students:
+        user = enrollment.user
+        values = [_number(grade.items[key].value) if key in grade.items else NO_GRADE for key in keys]
+        chunk.append(
+            writer.writerow(
+                # Moodle's "Department" carries the enrolment's group (section), which is what it is used for.
+                [_text(user.first_name), _text(user.last_name), _text(user.username), "", _text(enrollment.group),
+                 _text(user.email),
+                 *values, _number(grade.total_so_far), grade.letter or NO_GRADE]
+            )
+        )
+        if len(chunk) >= STUDENTS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)

@@ -1,0 +1,86 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gradebook.computation import letter_scale_from_json
+from gradebook.models import GradingScheme
+
+
+class OverrideForm(forms.Form):
+    item = forms.ChoiceField(label=_("Item"))
+    value = forms.DecimalField(label=_("Grade (%)"), min_value=Decimal(0), max_value=Decimal(100), decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = items
+
+
+class ClearOverrideForm(forms.Form):
+    item = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+def letter_scale_to_text(scale: list[dict]) -> str:
+    return "\n".join(f"{entry['letter']} {entry['min']}" for entry in scale)
+
+
+def letter_scale_from_text(text: str) -> list[dict]:
+    """ "A+ 90" per line into the stored JSON; ValidationError naming the first bad line."""
+    scale = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        letter, _sep, minimum = line.strip().rpartition(" ")
+        try:
+            scale.append({"letter": letter.strip(), "min": float(Decimal(minimum.replace(",", ".")))})
+        except ArithmeticError:
+            raise ValidationError(_("Line %(line)d: write a letter, a space and its minimum, e.g. “A+ 90”."), params={"line": number}) from None
+    try:
+        letters = letter_scale_from_json(scale)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    return [{"letter": g.letter, "min": int(g.minimum) if g.minimum == int(g.minimum) else float(g.minimum)} for g in letters]
+
+
+def _percent_field(label, help_text=""):
+    return forms.IntegerField(label=label, min_value=0, max_value=100, help_text=help_text)
+
+
+class GradingSchemeForm(forms.Form):
+    quiz_weight = _percent_field(_("Quizzes (%)"))
+    participation_weight = _percent_field(_("Discussion participation (%)"))
+    reading_weight = _percent_field(_("Lessons read (%)"))
+    full_participation_percent = _percent_field(
+        _("Credit for answering every prompt (%)"), _("Answering some prompts earns the same share of it.")
+    )
+    replies_only_percent = _percent_field(_("Credit for replies without a prompt answered (%)"))
+    late_penalty_percent = forms.DecimalField(
+        label=_("Late penalty (%)"), min_value=Decimal(0), max_value=Decimal(100), decimal_places=2,
+        help_text=_("Taken off the score of every late attempt; 0 for none."),
+    )
+    letter_scale = forms.CharField(
+        label=_("Letter scale"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("One letter per line with the minimum total it needs, e.g. “A+ 90”; the lowest one at 0."),
+    )
+
+    WEIGHTS = ("quiz_weight", "participation_weight", "reading_weight")
+
+    @classmethod
+    def initial_from(cls, scheme: GradingScheme) -> dict:
+        initial = {name: getattr(scheme, name) for name in cls.base_fields if name != "letter_scale"}
+        initial["letter_scale"] = letter_scale_to_text(scheme.letter_scale)
+        return initial
+
+    def clean_letter_scale(self):
+        return letter_scale_from_text(self.cleaned_data["letter_scale"])
+
+    def clean(self):
+        cleaned = super().clean()
+        weights = [cleaned.get(name) for name in self.WEIGHTS]
+        if all(w is not None for w in weights) and sum(weights) != 100:
+            raise ValidationError(_("The three weights must add up to 100."))
+        return cleaned

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
+from gradebook.computation import TOTAL_KEY, Category, default_letter_scale_json, letter_scale_from_json
+
+
+def _percent(name: str) -> Q:
+    return Q(**{f"{name}__gte": 0, f"{name}__lte": 100})
+
+
+class GradingScheme(models.Model):
+    """What counts in a course's grade and how much; the defaults apply until an instructor saves it."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="grading_scheme")
+    # Whole percentages: a sum of integers is exactly 100 on every database, which a CHECK on
+    # decimals computed in floating point (SQLite) would not guarantee.
+    quiz_weight = models.PositiveSmallIntegerField(_("quizzes (%)"), default=70)
+    participation_weight = models.PositiveSmallIntegerField(_("discussion participation (%)"), default=20)
+    reading_weight = models.PositiveSmallIntegerField(_("lessons read (%)"), default=10)
+    full_participation_percent = models.PositiveSmallIntegerField(
+        _("credit for answering every prompt (%)"), default=100
+    )
+    replies_only_percent = models.PositiveSmallIntegerField(
+        _("credit for replies without a prompt answered (%)"), default=50
+    )
+    late_penalty_percent = models.DecimalField(
+        _("late penalty (%)"), max_digits=5, decimal_places=2, default=0,
+        help_text=_("Taken off the score of every late attempt; 0 for none."),
+    )
+    letter_scale = models.JSONField(_("letter scale"), default=default_letter_scale_json)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("grading scheme")
+        verbose_name_plural = _("grading schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiz_weight=100 - F("participation_weight") - F("reading_weight")),
+                name="grading_scheme_weights_sum_to_100",
+            ),
+            models.CheckConstraint(
+                condition=_percent("quiz_weight") & _percent("participation_weight") & _percent("reading_weight"),
+                name="grading_scheme_weights_in_range",
+            ),
+            models.CheckConstraint(
+                condition=_percent("full_participation_percent") & _percent("replies_only_percent")
+                & _percent("late_penalty_percent"),
+                name="grading_scheme_percents_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.course)
+
+    def clean(self):
+        try:
+            letter_scale_from_json(self.letter_scale)
+        except ValueError as exc:
+            raise ValidationError({"letter_scale": str(exc)}) from exc
+        if (self.quiz_weight or 0) + (self.participation_weight or 0) + (self.reading_weight or 0) != 100:
+            raise ValidationError(_("The three weights must add up to 100."))
+
+
+ITEM_KEY_PREFIXES = tuple(f"{category.value}:" for category in Category)
+
+
+class GradeOverride(models.Model):
+    """An instructor's value for one cell of the gradebook (or the total); it wins until cleared."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_overrides")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_overrides")
+    # "quiz:<lesson id>", "participation:<lesson id>", "reading:<lesson id>" or "total".
+    item_key = models.CharField(_("item"), max_length=40)
+    value = models.DecimalField(_("grade (%)"), max_digits=5, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("grade override")
+        verbose_name_plural = _("grade overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "student", "item_key"], name="grade_override_one_per_item"),
+            models.CheckConstraint(condition=_percent("value"), name="grade_override_value_in_range"),
+            models.CheckConstraint(condition=~Q(reason=""), name="grade_override_has_reason"),
+            models.CheckConstraint(
+                condition=Q(item_key=TOTAL_KEY)
+                | Q(item_key__startswith=ITEM_KEY_PREFIXES[0])
+                | Q(item_key__startswith=ITEM_KEY_PREFIXES[1])
+                | Q(item_key__startswith=ITEM_KEY_PREFIXES[2]),
+                name="grade_override_item_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.item_key}: {self.value}"
+
+
+class GradeOverrideLog(models.Model):
+    """Every change to an override: who, when, from what to what, and why. Never edited."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_override_log")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item_key = models.CharField(_("item"), max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    old_value = models.DecimalField(_("old value"), max_digits=5, decimal_places=2, null=True, blank=True)
+    new_value = models.DecimalField(
+        _("new value"), max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Empty: override cleared.")
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grade override entry")
+        verbose_name_plural = _("grade override audit trail")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_value__isnull=False) | Q(new_value__isnull=False), name="grade_override_log_changes_something"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "student", "-created_at"])]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from gradebook import views
+
+app_name = "gradebook"
+
+urlpatterns = [
+    path("gradebook/", views.gradebook_index, name="index"),
+    path("gradebook.csv", views.gradebook_csv, name="csv"),
+    path("gradebook/settings/", views.scheme_settings, name="settings"),
+    path("gradebook/students/<int:user_id>/", views.student_detail, name="student"),
+    path("gradebook/quizzes/<slug:lesson>/", views.quiz_statistics, name="quiz"),
+]
