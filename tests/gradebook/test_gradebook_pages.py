@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from courses.models import Enrollment
 from gradebook.selectors import gradebook_rows
@@ -206,7 +205,7 @@ def test_gradebook_page_and_export_run_a_constant_number_of_queries(client, djan
     assert len(lines) == size + 1
 
 
-def test_students_beyond_one_screen_are_paginated_after_sorting(client, django_assert_max_num_queries):
+def test_students_beyond_one_screen_are_paginated_after_sorting(client):
     course, instructor, users = build_class(120)
     client.force_login(instructor)
     url = reverse("courses:gradebook:index", kwargs={"course": course.slug})
@@ -218,4 +217,3 @@ def test_students_beyond_one_screen_are_paginated_after_sorting(client, django_a
     totals = [row.grade.total_so_far for row, _c in first["table"]] + [row.grade.total_so_far for row, _c in second["table"]]
     assert totals == sorted(totals, reverse=True)
     assert "page=2" in client.get(url, {"sort": "-total"}).content.decode()
-    assert timezone.now()  # the course's dates are relative to now
