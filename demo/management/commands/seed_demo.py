@@ -7,7 +7,7 @@ DEFAULT_COURSE = "marketing-numerique"
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (prof, etudiant1…N) with enrolments and progress; idempotent."
+    help = "Create the demo accounts (prof, etudiant1…N) with enrolments, reading, quiz attempts and posts; idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("--students", type=int, default=3, help="Number of students in all (default 3).")
@@ -22,6 +22,10 @@ class Command(BaseCommand):
             raise CommandError(f"No course “{course}”: run `python manage.py import_course seeds/` first.") from None
         cohort = demo_cohort_ensure(course=course_obj, students=students)
         self.stdout.write(self.style.SUCCESS(f"Demo cohort ready in “{course_obj.slug}”: {students} students."))
+        work = cohort.work
+        self.stdout.write(
+            f"Added {work['attempts']} graded attempts ({work['responses']} answers) and {work['posts']} posts."
+        )
         self.stdout.write("Demo accounts (password: %s)" % cohort.password)
         self.stdout.write(f"  instructor: {DEMO_INSTRUCTOR}")
         for n in range(1, 4):
