@@ -2,11 +2,14 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from django.utils.translation import gettext_lazy as _
+
 from discussions.models import Post, Thread
-from quizzes.models import Attempt
+from gradebook.selectors import quiz_statistics_for, students_at_risk
+from quizzes.models import Attempt, Quiz
 
 
 def instructor_digest_content(course, now) -> dict:
@@ -32,11 +35,27 @@ def instructor_digest_content(course, now) -> dict:
 
 
 def _gradebook_url(course) -> str:
-    try:
-        return reverse("courses:gradebook:index", kwargs={"course": course.slug})
-    except Exception:  # noqa: BLE001
-        return reverse("courses:detail", kwargs={"course": course.slug})
+    return reverse("courses:gradebook:index", kwargs={"course": course.slug})
+
+
+FLAG_LABELS = {
+    "negative_discrimination": _("negative discrimination"),
+    "too_hard": _("too hard"),
+    "too_easy": _("too easy"),
+}
 
 
 def _gradebook_view(course) -> tuple[list[dict], list[dict]]:
-    return [], []
+    """Students at risk and questions the item analysis flags, as the gradebook computes them."""
+    at_risk = [
+        {"name": row.user.display_name, "reason": ", ".join(row.risk_labels)}
+        for row in students_at_risk(course=course)
+    ]
+    flagged = []
+    for quiz in Quiz.objects.filter(lesson__course=course).select_related("lesson").order_by("lesson__position"):
+        for item in quiz_statistics_for(quiz=quiz).items:
+            if item.flags:
+                flagged.append(
+                    {"quiz": quiz.lesson.title, "title": item.question.title, "reason": ", ".join(str(FLAG_LABELS[f]) for f in item.flags)}
+                )
+    return at_risk, flagged

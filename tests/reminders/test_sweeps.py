@@ -200,3 +200,29 @@ def test_sweep_queries_grow_with_batches_not_students(django_assert_max_num_quer
     with django_assert_max_num_queries(50):
         report = reminder_sweep(now=now)
     assert len(report.decided) == 5 * students
+
+
+def test_instructor_digest_names_students_at_risk_and_questions_to_review(quiz_due, cohort, now):
+    from courses.models import Enrollment
+    from quizzes.models import Response
+    from quizzes.services import attempt_start, attempt_submit
+
+    Enrollment.objects.filter(course=quiz_due.lesson.course).update(created_at=now - datetime.timedelta(days=30))
+    quiet = cohort["students"][2]
+    # Two students answer "Capitale" right; the question is then too easy for the item analysis.
+    for student in cohort["students"][:2]:
+        attempt = attempt_start(quiz=quiz_due, user=student)
+        capitale = quiz_due.questions.get(title="Capitale")
+        attempt_submit(attempt_id=attempt.pk, answers={str(capitale.pk): capitale.data["answers"][0]["id"], next(
+            str(q.pk) for q in quiz_due.questions.filter(title="Essai")): "Texte"})
+    for response in Response.objects.filter(question__title="Essai"):
+        from quizzes.services import response_grade_manually
+
+        response_grade_manually(response_id=response.pk, grader=cohort["instructor"], score=1)
+
+    weekly_digests(now=now)
+    reminders_send_pending(now=now)
+
+    digest = next(m for m in mail.outbox if m.to == [cohort["instructor"].email])
+    assert quiet.display_name in digest.body.split("Étudiant·e·s à risque")[1].split("Questions à revoir")[0]
+    assert "Capitale (trop facile)" in digest.body
