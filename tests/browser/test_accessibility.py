@@ -72,6 +72,10 @@ def test_main_pages_have_no_serious_or_critical_violation(live_server, page):
     for name, url in {
         "essays": f"{base}/grading/essays/",
         "thread (staff)": f"{base}/discussion/{thread.pk}/",
+        "gradebook": f"{base}/gradebook/",
+        "gradebook student": f"{base}/gradebook/students/{student.pk}/",
+        "quiz statistics": f"{base}/gradebook/quizzes/{lesson.slug}/",
+        "grading scheme": f"{base}/gradebook/settings/",
     }.items():
         page.goto(url)
         found[name] = blocking_violations(page)
