@@ -103,6 +103,11 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
         ],
         batch_size=1000,
     )
+    # The cohort "joined" a month ago, so students idle for a week show up as at risk in a demo
+    # (a student enrolled today is never idle for a week).
+    Enrollment.objects.filter(course=course, user_id__in=[pk for pk in users.values() if pk not in enrolled]).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
 
     # Reading progress: etudiant1 starts with nothing so a demo shows the bar moving; the others
     # have read a varying number of the first lessons. Only students new to the course get any.

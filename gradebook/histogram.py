@@ -20,8 +20,9 @@ class Bar:
     height: float
 
     @property
-    def label_x(self) -> float:
-        return self.x + self.width / 2
+    def edge_x(self) -> float:
+        """Where the band starts on the axis: its lower bound is written there."""
+        return self.x - 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Histogram:
     baseline: float = HEIGHT - MARGIN_BOTTOM
     left: float = MARGIN_LEFT
     peak: int = 0
+    right: float = WIDTH - 10
 
     @property
     def ticks(self) -> list[tuple[int, float]]:
