@@ -731,6 +731,8 @@ SORTS = {
     "projected": lambda row: row.grade.total_projected,
     "letter": lambda row: row.grade.total_so_far,  # letters follow the total; alphabetical order would put A- before A+
     "activity": lambda row: row.last_activity,
+    # Most flags first when descending: risk reasons weigh more than an essay to grade.
+    "flags": lambda row: (2 * len(row.risk_reasons) + bool(row.grade.pending_count)) or None,
 }
 
 

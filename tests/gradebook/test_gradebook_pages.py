@@ -114,6 +114,9 @@ def test_gradebook_sorts_by_any_column_with_empty_values_last(client, world):
     assert order(f"quiz:{second.pk}") == [bob, alice, carol]
     assert order("name") == [bob, alice, carol]  # Arsenault, Côté, Zed
     assert order("-total")[0] == alice
+    attempt(second, bob, 6, number=2, needs_grading=True)
+    # Everyone is under 60 % with lesson 1 past due; Bob also has an essay to grade.
+    assert order("-flags")[0] == bob
 
 
 def test_gradebook_filters_by_group_search_to_grade_and_risk(client, world):
