@@ -83,12 +83,12 @@ def _override_items(frame) -> list[tuple[str, str]]:
 
 @login_required
 def student_detail(request, course, user_id):
-    access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
+    # Teaching assistants read the gradebook; changing a grade is the instructor's call.
+    roles = INSTRUCTOR_ONLY if request.method == "POST" else STAFF_ROLES
+    access = course_access(user=request.user, slug=course, roles=roles)
     enrollment = selectors.student_enrollment(course=access.course, user_id=user_id)
     student = enrollment.user
     if request.method == "POST":
-        # Teaching assistants read the gradebook; changing a grade is the instructor's call.
-        access = course_access(user=request.user, slug=course, roles=INSTRUCTOR_ONLY)
         return _override_post(request, access, student)
     standing = selectors.student_standing(course=access.course, user=student)
     current, log = selectors.override_history(course=access.course, student=student)
