@@ -42,6 +42,8 @@
 
   form.addEventListener("change", schedule);
   form.addEventListener("input", schedule);
+  // Lets tests (and assistive scripts) know answers typed from now on are saved.
+  form.dataset.autosaveReady = "1";
   window.addEventListener("online", function () { if (pending) { save(); } });
 
   var clock = document.getElementById("quiz-timer");

@@ -94,6 +94,7 @@ def test_quiz_can_be_taken_with_the_keyboard_alone(live_server, page):
     start.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Terminer la tentative…")).to_be_visible()
+    expect(page.locator("#quiz-form[data-autosave-ready]")).to_have_count(1)
 
     # Tab to the short-answer box about the missing principle and type the answer.
     target = page.locator("fieldset", has_text="Quel principe de persuasion l’auteur dit-il manquer").get_by_role("textbox")

@@ -23,6 +23,7 @@ def test_student_reloads_midway_without_losing_answers_then_reads_the_feedback(l
     page.goto(f"{live_server.url}/courses/{course.slug}/lessons/{lesson.slug}/")
     page.get_by_role("link", name="Faire le test").click()
     page.get_by_role("button", name="Commencer le test").click()
+    expect(page.locator("#quiz-form[data-autosave-ready]")).to_have_count(1)
 
     question = page.locator("fieldset").filter(has_text="Quel principe de persuasion l’auteur dit-il manquer")
     question.get_by_role("textbox").fill("rarete")
