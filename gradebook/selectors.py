@@ -410,7 +410,7 @@ def gradebook_rows(*, course: Course, now: datetime | None = None) -> Gradebook:
         read[user_id].add(lesson_id)
 
     attempts: dict[int, dict[int, list[AttemptScore]]] = defaultdict(lambda: defaultdict(list))
-    for row in _attempts_query(frame).values_list(*ATTEMPT_FIELDS):
+    for row in _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED).values_list(*ATTEMPT_FIELDS):
         attempts[row[0]][row[1]].append(_attempt_score(row))
 
     participation: dict[int, dict[int, Participation]] = defaultdict(dict)
