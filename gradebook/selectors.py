@@ -79,7 +79,6 @@ class LessonColumn:
     lesson: Lesson
     lesson_id: int
     quiz_id: int | None
-    quiz_title: str
     grading_method: str
     due_at: datetime | None  # the quiz's due date, else the end of the course; None: never due
     quiz_due_at: datetime | None
@@ -187,7 +186,6 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
                 lesson=lesson,
                 lesson_id=lesson.pk,
                 quiz_id=quiz.pk if has_quiz else None,
-                quiz_title=lesson.title,
                 grading_method=quiz.grading_method if quiz is not None else "highest",
                 # Prompts and reading have no date of their own: they are due with the lesson's quiz.
                 due_at=quiz_due or course_end,
