@@ -155,17 +155,26 @@ def _ability(n: int) -> float:
 
 
 def quiz_due_dates_ensure(*, course: Course, now=None) -> int:
-    """Lesson k's quiz is due k weeks after the course starts (or after today); dates already set are kept."""
+    """Due dates that make a lively demo; dates already set (by an instructor) are kept.
+
+    Lesson 1's quiz fell due two days ago (late work accepted: overdue reminders),
+    lesson 2's is due in about 36 hours (due-soon reminders), the others follow
+    weekly. With a start date on the course, lesson k is due k weeks after it.
+    """
     now = now or timezone.now()
     zone = ZoneInfo(course.time_zone)
-    if course.starts_on:
-        start = datetime.combine(course.starts_on, time(23, 59), tzinfo=zone)
-    else:
-        start = timezone.localtime(now, zone).replace(hour=23, minute=59, second=0, microsecond=0)
+    tonight = timezone.localtime(now, zone).replace(hour=23, minute=59, second=0, microsecond=0)
     changed = 0
     quizzes = Quiz.objects.filter(lesson__course=course).select_related("lesson").order_by("lesson__position")
     for k, quiz in enumerate(quizzes, start=1):
-        due = start + timedelta(weeks=k)
+        if course.starts_on:
+            due = datetime.combine(course.starts_on, time(23, 59), tzinfo=zone) + timedelta(weeks=k)
+        elif k == 1:
+            due = tonight - timedelta(days=2)
+        elif k == 2:
+            due = now + timedelta(hours=36)
+        else:
+            due = tonight + timedelta(weeks=k - 2)
         if quiz.due_at is None and (quiz.opens_at is None or quiz.opens_at < due):
             changed += Quiz.objects.filter(pk=quiz.pk, due_at__isnull=True).update(due_at=due)
     return changed

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from reminders.models import Reminder
 from reminders.services import reminder_sweep, reminders_send_pending, weekly_digests
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, weekly: bool, **options):
         now = timezone.now()
+        sent_before = Reminder.objects.filter(status=Reminder.Status.SENT).count()
         reports = [reminder_sweep(now=now, dry_run=dry_run)]
         if weekly:
             reports.append(weekly_digests(now=now, dry_run=dry_run))
@@ -26,8 +28,10 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{len(decided)} reminder(s) {'would be decided' if dry_run else 'decided'}.")
         if not dry_run:
-            sent = reminders_send_pending(now=now)
-            self.stdout.write(self.style.SUCCESS(f"{sent} e-mail(s) sent."))
+            # In embedded mode the sweep already sent inline (eager tasks); this sends what is still pending.
+            reminders_send_pending(now=now)
+            sent = Reminder.objects.filter(status=Reminder.Status.SENT).count() - sent_before
+            self.stdout.write(self.style.SUCCESS(f"{sent} reminder(s) sent."))
 
 
 def _users(ids):
