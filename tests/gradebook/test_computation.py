@@ -173,9 +173,10 @@ def test_default_letter_scale_is_the_quebec_university_one(total, letter):
 
 
 def test_letter_scale_must_reach_zero_and_have_distinct_minimums():
-    with pytest.raises(ValueError, match="lowest letter"):
+    # The messages are for instructors, in the interface's language (French by default).
+    with pytest.raises(ValueError, match="lettre la plus basse"):
         letter_scale_from_json([{"letter": "R", "min": 50}, {"letter": "E", "min": 10}])
-    with pytest.raises(ValueError, match="same minimum"):
+    with pytest.raises(ValueError, match="même minimum"):
         letter_scale_from_json([{"letter": "R", "min": 50}, {"letter": "S", "min": 50}, {"letter": "E", "min": 0}])
     scale = letter_scale_from_json([{"letter": "E", "min": 0}, {"letter": "R", "min": 60}])
     assert [g.letter for g in scale] == ["R", "E"]
