@@ -74,11 +74,13 @@ def measure() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursesite.settings_test")
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
-    setup_test_environment()
+    # As in production: no DEBUG query log, no test template instrumentation (setup_test_environment).
+    settings.DEBUG = False
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from demo.cohort import demo_cohort_ensure
@@ -109,7 +111,7 @@ def measure() -> None:
 
         gc.collect()
         print(f"{vendor:<10} live Python objects before measuring: {len(gc.get_objects())}")
-        client = Client()
+        client = Client(SERVER_NAME="localhost")
         client.force_login(cohort.instructor)
         page_url = f"/courses/{course.slug}/gradebook/"
         csv_url = f"/courses/{course.slug}/gradebook.csv"
@@ -130,6 +132,13 @@ def measure() -> None:
         from gradebook.selectors import gradebook_rows
 
         compute_ms, _rows = timed(lambda: gradebook_rows(course=course))
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: client.get(page_url))
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         from discussions.selectors import participation_by_student
 
         participation_ms, _p = timed(lambda: participation_by_student(course=course))

@@ -95,13 +95,21 @@ class Participation:
 def participation_by_student(*, course) -> dict[tuple[int, int], Participation]:
     """Per (user id, lesson id): threads started, replies, endorsed replies and prompts answered.
 
-    Two queries whatever the class size: one grouped count of posts, one count
-    of active prompts per lesson. Removed and hidden posts do not count.
+    Two queries whatever the class size, both aggregated by the database: one
+    row per student and lesson, and the count of active prompts per lesson.
+    Removed and hidden posts do not count.
     """
+    reply = Q(is_opening=False)
     rows = (
         Post.objects.filter(thread__lesson__course=course, deleted_at__isnull=True, hidden_at__isnull=True, author__isnull=False)
-        .values("author_id", "thread__lesson_id", "thread__prompt_id", "is_opening")
-        .annotate(count=Count("pk"), endorsed=Count("pk", filter=Q(endorsed_at__isnull=False)))
+        .values_list("author_id", "thread__lesson_id")
+        .annotate(
+            started=Count("pk", filter=Q(is_opening=True, thread__prompt__isnull=True)),
+            replies=Count("pk", filter=reply),
+            endorsed=Count("pk", filter=reply & Q(endorsed_at__isnull=False)),
+            prompts=Count("thread__prompt_id", filter=reply & Q(thread__prompt__isnull=False), distinct=True),
+        )
+        .order_by()
     )
     prompts_total = dict(
         DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
@@ -109,24 +117,10 @@ def participation_by_student(*, course) -> dict[tuple[int, int], Participation]:
         .annotate(n=Count("pk"))
         .values_list("lesson_id", "n")
     )
-    totals: dict[tuple[int, int], dict] = defaultdict(lambda: {"threads_started": 0, "replies": 0, "endorsed": 0, "prompts": set()})
-    for row in rows:
-        entry = totals[(row["author_id"], row["thread__lesson_id"])]
-        if row["is_opening"]:
-            if row["thread__prompt_id"] is None:
-                entry["threads_started"] += row["count"]
-            continue
-        entry["replies"] += row["count"]
-        entry["endorsed"] += row["endorsed"]
-        if row["thread__prompt_id"] is not None:
-            entry["prompts"].add(row["thread__prompt_id"])
     return {
-        key: Participation(
-            threads_started=value["threads_started"],
-            replies=value["replies"],
-            endorsed=value["endorsed"],
-            prompts_answered=len(value["prompts"]),
-            prompts_total=prompts_total.get(key[1], 0),
+        (author_id, lesson_id): Participation(
+            threads_started=started, replies=replies, endorsed=endorsed, prompts_answered=prompts,
+            prompts_total=prompts_total.get(lesson_id, 0),
         )
-        for key, value in totals.items()
+        for author_id, lesson_id, started, replies, endorsed, prompts in rows
     }
