@@ -15,7 +15,6 @@ compared at both sizes. The course started eight weeks ago: the first quizzes ar
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -157,16 +156,9 @@ def measure() -> None:
 
 
 def main() -> None:
-    if os.environ.get("BENCH_CHILD"):
-        measure()
-        return
-    targets = {"sqlite": f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"}
-    targets["postgresql"] = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    for name, url in targets.items():
-        env = {**os.environ, "BENCH_CHILD": "1", "DATABASE_URL": url}
-        result = subprocess.run([sys.executable, __file__], env=env, cwd=ROOT)
-        if result.returncode:
-            print(f"{name}: benchmark failed (exit {result.returncode})")
+    from bench.databases import run_on_each_database
+
+    run_on_each_database(__file__, measure)
 
 
 if __name__ == "__main__":
