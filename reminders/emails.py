@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reminders.models import Kind, Reminder
@@ -27,15 +28,21 @@ def _subject(kind: str, reminders: list[Reminder]) -> str:
     return _("Your week in %(course)s: done and to do") % {"course": first["course"]}
 
 
+DATE_FORMAT = "l j F Y, H:i"
+
+
+def _when(iso: str) -> str:
+    # Formatted once here for both the text and the HTML part: date formatting is most of an e-mail's cost.
+    return date_format(timezone.localtime(parse_datetime(iso)), DATE_FORMAT)
+
+
 def _with_dates(reminders: list[Reminder]) -> list[dict]:
     items = []
     for reminder in reminders:
         context = dict(reminder.context)
-        for key in ("due_at",):
-            if key in context:
-                context[key] = timezone.localtime(parse_datetime(context[key]))
-        for due in context.get("due", []):
-            due["due_at_local"] = timezone.localtime(parse_datetime(due["due_at"]))
+        if "due_at" in context:
+            context["due_label"] = _when(context["due_at"])
+        context["due"] = [{**due, "due_label": _when(due["due_at"])} for due in context.get("due", [])]
         items.append(context)
     return items
 
