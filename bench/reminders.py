@@ -35,6 +35,9 @@ def main() -> None:
 
     # No setup_test_environment(): its template instrumentation would slow every e-mail down.
     mail.outbox = []
+    if connection.vendor == "sqlite":
+        # A file, not the shared in-memory database: the worker thread and this one write and read at once.
+        connection.settings_dict["TEST"]["NAME"] = str(ROOT / "var" / "bench-reminders.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from celery.contrib.testing.worker import start_worker
