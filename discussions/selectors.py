@@ -92,7 +92,7 @@ class Participation:
         return self.prompts_total > 0 and self.prompts_answered >= self.prompts_total
 
 
-def participation_by_student(*, course) -> dict[tuple[int, int], Participation]:
+def participation_by_student(*, course, user_ids: list[int] | None = None) -> dict[tuple[int, int], Participation]:
     """Per (user id, lesson id): threads started, replies, endorsed replies and prompts answered.
 
     Two queries whatever the class size, both aggregated by the database: one
@@ -100,9 +100,11 @@ def participation_by_student(*, course) -> dict[tuple[int, int], Participation]:
     Removed and hidden posts do not count.
     """
     reply = Q(is_opening=False)
+    posts = Post.objects.filter(thread__lesson__course=course, deleted_at__isnull=True, hidden_at__isnull=True, author__isnull=False)
+    if user_ids is not None:
+        posts = posts.filter(author_id__in=user_ids)
     rows = (
-        Post.objects.filter(thread__lesson__course=course, deleted_at__isnull=True, hidden_at__isnull=True, author__isnull=False)
-        .values_list("author_id", "thread__lesson_id")
+        posts.values_list("author_id", "thread__lesson_id")
         .annotate(
             started=Count("pk", filter=Q(is_opening=True, thread__prompt__isnull=True)),
             replies=Count("pk", filter=reply),

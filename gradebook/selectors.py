@@ -392,31 +392,36 @@ def risk_reasons(frame: GradebookFrame, *, grade: StudentGrade, last_activity, e
     return tuple(reasons)
 
 
-def gradebook_rows(*, course: Course, now: datetime | None = None) -> Gradebook:
+def gradebook_rows(*, course: Course, now: datetime | None = None, user_ids: list[int] | None = None) -> Gradebook:
     """Every student's grade, last activity and risk flags: eight queries whatever the class size.
 
     Scheme, lessons, students (with the moments of their last activity), reading progress,
     attempts, participation (two, through `participation_by_student`) and overrides.
     """
     frame = gradebook_frame(course=course, now=now)
-    students = list(_students_query(frame).order_by("user__last_name", "user__first_name", "user__username"))
+    # `user_ids` narrows every query to some students (one page of the grid); None means the whole class.
+    only = {} if user_ids is None else {"user_id__in": user_ids}
+    students = list(_students_query(frame).filter(**only).order_by("user__last_name", "user__first_name", "user__username"))
 
     read: dict[int, set[int]] = defaultdict(set)
-    for user_id, lesson_id in LessonProgress.objects.filter(lesson_id__in=[c.lesson_id for c in frame.columns]).values_list(
-        "user_id", "lesson_id"
-    ):
+    for user_id, lesson_id in LessonProgress.objects.filter(
+        lesson_id__in=[c.lesson_id for c in frame.columns], **only
+    ).values_list("user_id", "lesson_id"):
         read[user_id].add(lesson_id)
 
     attempts: dict[int, dict[int, list[AttemptScore]]] = defaultdict(lambda: defaultdict(list))
-    for row in _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED).values_list(*ATTEMPT_FIELDS):
+    for row in _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED, **only).values_list(*ATTEMPT_FIELDS):
         attempts[row[0]][row[1]].append(_attempt_score(row))
 
     participation: dict[int, dict[int, Participation]] = defaultdict(dict)
-    for (user_id, lesson_id), value in participation_by_student(course=course).items():
+    for (user_id, lesson_id), value in participation_by_student(course=course, user_ids=user_ids).items():
         participation[user_id][lesson_id] = value
 
     overrides: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for student_id, key, value in GradeOverride.objects.filter(course=course).values_list("student_id", "item_key", "value"):
+    override_rows = GradeOverride.objects.filter(course=course)
+    if user_ids is not None:
+        override_rows = override_rows.filter(student_id__in=user_ids)
+    for student_id, key, value in override_rows.values_list("student_id", "item_key", "value"):
         overrides[student_id][key] = value
 
     gradebook = Gradebook(frame=frame)
@@ -720,6 +725,20 @@ def gradebook_filter(
 def _name_key(row: StudentRow):
     user = row.user
     return (_folded(user.last_name), _folded(user.first_name), user.username)
+
+
+def class_roster(*, course: Course) -> tuple[list[int], list[str]]:
+    """Every student's user id in the grid's name order (accents folded), and the groups, in one light query.
+
+    Lets the unfiltered, name-sorted grid (its default view) compute only the page it shows.
+    """
+    rows = list(
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).values_list(
+            "user_id", "user__last_name", "user__first_name", "user__username", "group"
+        )
+    )
+    ordered = [row[0] for row in sorted(rows, key=lambda r: (_folded(r[1]), _folded(r[2]), r[3]))]
+    return ordered, sorted({row[4] for row in rows if row[4]})
 
 
 SORTS = {

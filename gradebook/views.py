@@ -28,16 +28,27 @@ def _flag(request, name: str) -> bool:
 @login_required
 def gradebook_index(request, course):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
-    gradebook = selectors.gradebook_rows(course=access.course)
     filters = {
         "at_risk": _flag(request, "risk"),
         "to_grade": _flag(request, "to_grade"),
         "group": request.GET.get("group", ""),
         "search": request.GET.get("q", "").strip(),
     }
-    rows = selectors.gradebook_filter(gradebook.rows, **filters)
-    rows, sort = selectors.gradebook_sort(rows, sort=request.GET.get("sort", "name"))
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    if request.GET.get("sort", "name") == "name" and not any(filters.values()):
+        # The default view: names in order, nothing filtered. Only the students of the page shown are
+        # computed, so opening the gradebook of a large class costs one page, not the whole class.
+        student_ids, groups = selectors.class_roster(course=access.course)
+        page = Paginator(student_ids, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        gradebook = selectors.gradebook_rows(course=access.course, user_ids=list(page.object_list))
+        by_id = {row.user.pk: row for row in gradebook.rows}
+        page.object_list = [by_id[user_id] for user_id in page.object_list if user_id in by_id]
+        rows, sort, class_size = student_ids, "name", len(student_ids)
+    else:
+        gradebook = selectors.gradebook_rows(course=access.course)
+        rows = selectors.gradebook_filter(gradebook.rows, **filters)
+        rows, sort = selectors.gradebook_sort(rows, sort=request.GET.get("sort", "name"))
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        class_size, groups = len(gradebook.rows), gradebook.groups
     keys = gradebook.frame.item_keys()
     table = [(row, [row.grade.items.get(key) for key in keys]) for row in page.object_list]
     query = request.GET.copy()
@@ -51,7 +62,8 @@ def gradebook_index(request, course):
         "page": page,
         "sort": sort,
         "filters": filters,
-        "class_size": len(gradebook.rows),
+        "class_size": class_size,
+        "groups": groups,
         "shown": len(rows),
         "query_without_page": query.urlencode(),
         "query_without_sort": _without(request, "sort", "page"),

@@ -220,3 +220,27 @@ def test_students_beyond_one_screen_are_paginated_after_sorting(client):
     totals = [row.grade.total_so_far for row, _c in first["table"]] + [row.grade.total_so_far for row, _c in second["table"]]
     assert totals == sorted(totals, reverse=True)
     assert "page=2" in client.get(url, {"sort": "-total"}).content.decode()
+
+
+def test_default_view_computes_one_page_but_keeps_the_class_order_groups_and_count(client):
+    """The unfiltered name-sorted grid computes only its page; order, groups and totals match the full computation."""
+    from gradebook.views import ROWS_PER_PAGE
+    from tests.factories import EnrollmentFactory, LessonFactory, UserFactory
+
+    lesson = LessonFactory()
+    course = lesson.course
+    teacher = EnrollmentFactory(course=course, role="instructor").user
+    names = ["Émond", "Zola", "Côté", "Abel", "cyr"] * ((ROWS_PER_PAGE // 5) + 2)
+    for n, last in enumerate(names):
+        EnrollmentFactory(course=course, user=UserFactory(last_name=last, first_name=f"P{n:03d}"), group=f"G{n % 3}")
+    client.force_login(teacher)
+
+    first = client.get(f"/courses/{course.slug}/gradebook/")
+    second = client.get(f"/courses/{course.slug}/gradebook/?page=2")
+    full = client.get(f"/courses/{course.slug}/gradebook/?q=p")  # a search every student matches: the whole class is computed
+
+    shown = [row.user.last_name for row, _cells in first.context["table"]] + [row.user.last_name for row, _cells in second.context["table"]]
+    assert len(first.context["table"]) == ROWS_PER_PAGE
+    assert shown[:3] == ["Abel", "Abel", "Abel"] and "Côté" in shown and shown.index("Côté") < shown.index("cyr")
+    assert first.context["class_size"] == len(names) and first.context["groups"] == ["G0", "G1", "G2"]
+    assert [row.user.pk for row, _c in first.context["table"]] == [row.user.pk for row, _c in full.context["table"]]
