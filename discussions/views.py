@@ -30,6 +30,25 @@ from discussions.services import (
 from lessons.selectors import lesson_for_course
 
 
+def _preview_or_save(request, form, *, save, message, url_for):
+    """The Markdown forms' POST: "Preview" renders the text; otherwise `save(cleaned_data)` runs.
+
+    Returns (a redirect after a successful save, or None; the preview HTML, or None). A refused save
+    puts the service's message on the form, which comes back with the text typed.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    if "preview" in request.POST:
+        return None, render_markdown(form.cleaned_data["body"])
+    try:
+        saved = save(form.cleaned_data)
+    except DiscussionError as exc:
+        form.add_error(None, str(exc))
+        return None, None
+    messages.success(request, message)
+    return redirect(url_for(saved)), None
+
+
 def _thread_url(course_slug, thread_id, anchor=""):
     url = reverse("courses:discussions:thread", kwargs={"course": course_slug, "thread": thread_id})
     return f"{url}#{anchor}" if anchor else url
@@ -40,20 +59,14 @@ def lesson_discussion(request, course, lesson):
     access = course_access(user=request.user, slug=course)
     lesson_obj = lesson_for_course(course=access.course, slug=lesson)
     form = ThreadForm(request.POST or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                thread = thread_create(
-                    lesson=lesson_obj, author=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
-                )
-            except DiscussionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Your thread is started."))
-                return redirect(_thread_url(access.course.slug, thread.pk))
+    done, preview = _preview_or_save(
+        request, form,
+        save=lambda data: thread_create(lesson=lesson_obj, author=request.user, title=data["title"], body=data["body"]),
+        message=_("Your thread is started."),
+        url_for=lambda thread: _thread_url(access.course.slug, thread.pk),
+    )
+    if done:
+        return done
     context = {
         "access": access, "course": access.course, "lesson": lesson_obj, "form": form, "preview": preview,
         "threads": lesson_threads_page(lesson=lesson_obj, user=request.user, is_staff=access.is_staff, page_number=request.GET.get("page")),
@@ -69,18 +82,14 @@ def thread_detail(request, course, thread):
     if request.GET.get("reply_to") or request.POST.get("reply_to"):
         reply_to = post_access(access=access, post_id=request.GET.get("reply_to") or request.POST.get("reply_to"))
     form = PostForm(request.POST or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                post = post_create(thread=thread_obj, author=request.user, body=form.cleaned_data["body"], reply_to=reply_to)
-            except DiscussionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Your reply is posted."))
-                return redirect(_thread_url(access.course.slug, thread_obj.pk, f"post-{post.pk}"))
+    done, preview = _preview_or_save(
+        request, form,
+        save=lambda data: post_create(thread=thread_obj, author=request.user, body=data["body"], reply_to=reply_to),
+        message=_("Your reply is posted."),
+        url_for=lambda post: _thread_url(access.course.slug, thread_obj.pk, f"post-{post.pk}"),
+    )
+    if done:
+        return done
     view = thread_view(thread=thread_obj, user=request.user, page_number=request.GET.get("page"))
     if request.method == "GET":
         thread_mark_read(thread=thread_obj, user=request.user)
@@ -99,18 +108,14 @@ def post_edit_view(request, course, post):
     if post_obj.author_id != request.user.pk:
         return redirect(_thread_url(access.course.slug, post_obj.thread_id))
     form = PostForm(request.POST or None, initial={"body": post_obj.body})
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                post_edit(post=post_obj, editor=request.user, body=form.cleaned_data["body"])
-            except DiscussionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Your message is updated."))
-                return redirect(_thread_url(access.course.slug, post_obj.thread_id, f"post-{post_obj.pk}"))
+    done, preview = _preview_or_save(
+        request, form,
+        save=lambda data: post_edit(post=post_obj, editor=request.user, body=data["body"]),
+        message=_("Your message is updated."),
+        url_for=lambda post: _thread_url(access.course.slug, post.thread_id, f"post-{post.pk}"),
+    )
+    if done:
+        return done
     context = {"access": access, "course": access.course, "lesson": post_obj.thread.lesson, "thread": post_obj.thread,
                "post": post_obj, "form": form, "preview": preview}
     return render(request, "discussions/post_edit.html", context, status=400 if form.errors else 200)
