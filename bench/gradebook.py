@@ -76,7 +76,6 @@ def measure() -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     # As in production: no DEBUG query log, no test template instrumentation (setup_test_environment).
     settings.DEBUG = False
@@ -114,10 +113,8 @@ def measure() -> None:
         client.force_login(cohort.instructor)
         page_url = f"/courses/{course.slug}/gradebook/"
         csv_url = f"/courses/{course.slug}/gradebook.csv"
-        client.get(page_url)  # warm the template cache
-        with CaptureQueriesContext(connection) as page_queries:
-            response = client.get(page_url)
-        assert response.status_code == 200
+        # Warm the template cache; the query count is pinned by the tests, not measured here.
+        assert client.get(page_url).status_code == 200
         page_ms, _r = timed(lambda: client.get(page_url))
         page_ms_sorted, _r = timed(lambda: client.get(page_url + "?sort=-total&risk=1"))
 

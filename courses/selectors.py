@@ -61,14 +61,6 @@ def courses_for_user(*, user) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user).select_related("course").order_by("course__title")
 
 
-def course_students(*, course: Course) -> QuerySet[Enrollment]:
-    return (
-        Enrollment.objects.filter(course=course, role=Role.STUDENT)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-
-
 def course_lead_instructor(*, course: Course):
     """The first instructor enrolled, in whose name the course's prompts are posted; None before any."""
     enrollment = (

@@ -20,14 +20,6 @@ class BulkEnrollmentResult:
     already_enrolled: int
 
 
-def enrollment_set(*, course: Course, user, role: str = Enrollment.Role.STUDENT, group: str = "") -> Enrollment:
-    """Enrol `user` in `course` with `role`; calling it again updates the role, never duplicates."""
-    enrollment, _created = Enrollment.objects.update_or_create(
-        course=course, user=user, defaults={"role": role, "group": group}
-    )
-    return enrollment
-
-
 def _parse_enrollment_csv(text: str) -> list[tuple[str, str, str, str]]:
     """Rows of (email, first name, last name, group); raises ValidationError naming every bad line."""
     rows, errors = [], []

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from courses.selectors import STAFF_ROLES, course_access
 from discussions.forms import HideForm, PostForm, ThreadForm
-from discussions.models import Post
 from discussions.rendering import render_markdown
 from discussions.selectors import lesson_threads_page, post_access, thread_access, thread_view
 from discussions.services import (

@@ -1,4 +1,6 @@
-"""Writes about notifications: creating them with the action that causes them, and delivering e-mails."""
+"""Writes about notifications: creating them with the action that causes them, and marking them read.
+
+Their e-mails are batched and sent by the reminders app (`reminders.sweeps.sweep_replies`)."""
 
 import logging
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import Lesson
 from quizzes import grading
@@ -22,8 +23,6 @@ from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 
 SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
-# Beyond this many characters an answer is a tampered payload, not a student's work.
-MAX_ANSWER_LENGTH = 10_000
 
 
 class GiftImportError(Exception):
@@ -158,8 +157,6 @@ def attempts_used(*, quiz: Quiz, user) -> int:
 @transaction.atomic
 def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attempt:
     """Resume the user's attempt in progress, or start a new one if the rules allow it."""
-    from django.utils.translation import gettext as _
-
     now = now or timezone.now()
     in_progress = (
         Attempt.objects.select_for_update().filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
@@ -215,8 +212,6 @@ def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answ
             if len(raw_answer) > 1:
                 raise InvalidSubmission(f"question {question_id} takes a single answer")
             raw_answer = raw_answer[0] if raw_answer else ""
-        if isinstance(raw_answer, str) and len(raw_answer) > MAX_ANSWER_LENGTH:
-            raise InvalidSubmission("answer too long")
         try:
             clean[question_id] = grading.validate_response(_grading_view(question), raw_answer)
         except grading.InvalidResponse as exc:
@@ -262,8 +257,6 @@ def attempt_save(*, attempt_id: int, answers: dict, now=None) -> Attempt:
     Past the time limit nothing more is stored: the attempt is submitted with
     what was saved before, and comes back submitted for the caller to say so.
     """
-    from django.utils.translation import gettext as _
-
     now = now or timezone.now()
     attempt = _lock(attempt_id)
     if attempt.is_submitted:

@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from courses.models import Enrollment
@@ -77,6 +76,3 @@ def calendar_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="cours.ics"'
     return response
 
-
-# Labels used by the templates, kept here so makemessages finds them.
-_LABELS = (gettext_lazy("E-mail preferences"),)

@@ -2,7 +2,6 @@ import datetime
 import io
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,7 +10,7 @@ from lessons.models import LessonProgress
 from quizzes.models import Quiz
 from reminders.models import EmailOptOut, Reminder
 from reminders.services import reminder_sweep, reminders_send_pending, weekly_digests
-from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
+from tests.factories import LessonFactory, quiz_from_gift
 from tests.reminders.conftest import submit
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from discussions.models import Post, Thread
 from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
-from tests.factories import EnrollmentFactory, LessonFactory, UserFactory, quiz_from_gift
+from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
 ROLES = ("anonymous", "outsider", "student", "other_student", "assistant", "instructor")
 # Namespaces whose permissions are Django's own (the admin checks is_staff and model permissions).
