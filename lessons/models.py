@@ -22,6 +22,9 @@ class Lesson(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     summary = models.TextField(_("summary"))
     objectives = models.JSONField(_("learning objectives"), default=list)
+    # Paragraphs the instructor adds to the reading, shown apart and marked as theirs: for instance
+    # definitions the article relies on without giving them (a table missing from the pasted page).
+    instructor_note = models.JSONField(_("instructor’s note"), default=list, blank=True)
     # The reading as structured blocks ({"kind": "heading"|"paragraph"|"list", ...}), computed at
     # import time so a page view never re-parses the seed text.
     blocks = models.JSONField(_("text blocks"), default=list)

@@ -5,7 +5,7 @@ before the import writes anything. Layout of the folder:
 
     course.yml              the course (slug, title, description, dates)
     <name>.txt              a seed document, kept byte for byte as received
-    <name>.yml              its companion: title, author, prompts, furniture…
+    <name>.yml              its companion: title, author, prompts, furniture, instructor_note…
     <name>.gift             optional: the lesson's quiz in Moodle's GIFT format
 """
 
@@ -60,6 +60,7 @@ class LessonDocument:
     published_on: datetime.date | None
     summary: str
     objectives: list[str]
+    instructor_note: list[str]
     prompts: list[PromptDocument]
     blocks: list[dict]
     word_count: int
@@ -195,6 +196,8 @@ def load_lesson(text_path: Path) -> LessonDocument:
         raise SeedFileError(companion, "order", "expected a whole number from 1")
     summary = _text(companion, data, "summary")
     objectives = _text_list(companion, data, "objectives", minimum=3, maximum=5)
+    # Optional: paragraphs shown on the lesson page as the instructor's own words, not the author's.
+    instructor_note = _text_list(companion, data, "instructor_note", minimum=1) if "instructor_note" in data else []
     raw_prompts = data.get("prompts")
     if not isinstance(raw_prompts, list) or len(raw_prompts) < 3:
         raise SeedFileError(companion, "prompts", "expected a list of at least 3 prompts")
@@ -235,6 +238,7 @@ def load_lesson(text_path: Path) -> LessonDocument:
         published_on=_date(companion, data, "published"),
         summary=summary,
         objectives=objectives,
+        instructor_note=instructor_note,
         prompts=prompts,
         blocks=blocks,
         word_count=blocks_word_count(blocks),

@@ -12,6 +12,7 @@ from lessons.seed_documents import LessonDocument, load_seed_folder
 
 LESSON_FIELDS = (
     "slug", "position", "title", "author", "source", "published_on", "summary", "objectives", "blocks", "word_count",
+    "instructor_note",
 )
 # Positions are unique per course; a re-ordered import parks lessons here first so two lessons
 # that swap places never collide mid-update.

@@ -1,0 +1,305 @@
+"""Rules over the quizzes shipped in seeds/: what an instructor checks before signing a quiz.
+
+A student sees a whole quiz on one page, so one question must not give away another's key;
+a short answer must accept the article's own wording; the key must not stand out by its
+length or its place; every feedback must send the student to a passage the lesson page shows.
+"""
+
+import html
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from coursesite.content_import import course_content_import
+from lessons.models import Lesson
+from quizzes.gift.parser import parse_gift
+from quizzes.grading import grade_response
+from quizzes.models import Attempt, Question, Response
+from quizzes.services import attempt_start, attempt_submit, quiz_regrade
+from tests.conftest import SEEDS_DIR
+from tests.factories import EnrollmentFactory
+
+GIFT_STEMS = sorted(path.stem for path in SEEDS_DIR.glob("*.gift"))
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Every short-answer question of the shipped quizzes: the article's own wording of the answer
+# (checked below to be in the article's text) and the reasonable variants a student may type
+# (articles, hyphens, plural, word order). Both must earn full credit. A new short-answer
+# question must be added here.
+SHORT_ANSWERS = {
+    ("000_228dd85a06a127ca", "Critère de décision"): (
+        ["le moins cher", "moins cher", "le prix"],
+        ["prix", "le prix le plus bas", "prix le plus bas", "le plus bas prix", "le moins cher possible", "moins chère"],
+    ),
+    ("000_228dd85a06a127ca", "Le marché caché"): (
+        ["marché « caché »", "marché « caché » de l’expertise"],
+        ["marché caché", "le marché caché", "marche cache", "le marché caché de l’expertise", "marchés cachés"],
+    ),
+    ("001_bb8b1cdec04c4519", "Examen ou concours"): (
+        ["concours", "un concours"],
+        ["Concours", "le concours", "concours."],
+    ),
+    ("001_bb8b1cdec04c4519", "Le piège du Minitel"): (
+        ["crédulité", "la crédulité"],
+        ["credulite", "la credulite", "crédulité."],
+    ),
+    ("002_fea8f79d286eaa71", "Le principe manquant"): (
+        ["rareté", "la rareté"],
+        ["rarete", "la rarete", "le principe de rareté", "principe de rareté", "l’effet de rareté", "effet de rareté"],
+    ),
+    ("002_fea8f79d286eaa71", "Le petit investisseur"): (
+        ["chats internet", "chats"],
+        ["chat", "tchat", "tchats", "les chats", "des chats", "clavardage", "clavardages", "forums",
+         "chats Internet", "tchats internet", "forum"],
+    ),
+    ("003_587ee3e1e16b7f68", "Le nom du phénomène"): (
+        ["pull marketing", "le « pull marketing »"],
+        ["le pull marketing", "pull-marketing", "le pull-marketing", "marketing pull", "le marketing pull",
+         "marketing-pull", "pull", "stratégie pull", "une stratégie pull", "marketing de pull"],
+    ),
+    ("004_38c165cea1b22769", "Le consommateur surinformé"): (
+        ["surinformé", "un être surinformé"],
+        ["surinforme", "sur-informé", "sur informé", "être surinformé", "surinformée", "surinformés", "un etre surinforme"],
+    ),
+}
+
+# How long the key of a single-answer question may be next to its longest distractor.
+KEY_LENGTH_RATIO = 1.3
+# Positional pointers ("the second paragraph") break as soon as the page changes; a feedback
+# names the section or quotes the opening words of the paragraph instead.
+ORDINAL_POINTER = re.compile(
+    r"\b(premier|deuxième|second|troisième|quatrième|avant-dernier|dernier)\s+paragraphe\b", re.IGNORECASE
+)
+QUOTATION = re.compile(r"«([^»]+)»")
+PARAGRAPH_START = re.compile(r"paragraphe qui commence par «([^»]+)»")
+ELLIPSIS = re.compile(r"\[…\]|…|\.\.\.")
+
+
+def shipped_questions(stem: str) -> list:
+    result = parse_gift((SEEDS_DIR / f"{stem}.gift").read_text(encoding="utf-8"))
+    assert not result.errors, result.errors
+    return result.questions
+
+
+def words(text: str) -> str:
+    """Text as a word sequence: no case, accents, quotes or punctuation; for "does X appear in Y"."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w%€]+", " ", folded).split())
+
+
+def plain(text: str) -> str:
+    """Text as read on the page: quotes, apostrophes and spaces in one form, case kept apart."""
+    text = unicodedata.normalize("NFKC", html.unescape(text)).replace("’", "'")
+    text = re.sub(r"[«»“”\"]", " ", text)
+    text = " ".join(text.split())
+    text = re.sub(r" ([,.;:!?)])", r"\1", text)
+    return text.replace("( ", "(").casefold()
+
+
+def key_texts(question) -> list[str]:
+    """What a student must find to answer: the texts that earn credit."""
+    if question.type == "multichoice":
+        return [a.text for a in question.answers if a.fraction == 1]
+    if question.type == "multichoice_multi":
+        return [a.text for a in question.answers if a.fraction > 0]
+    if question.type == "shortanswer":
+        return [a.text for a in question.answers if a.fraction > 0 and a.text.strip() != "*"]
+    if question.type == "numerical":
+        return [f"{a.value:g}" for a in question.answers if a.fraction > 0 and not a.is_catch_all and not a.is_range]
+    return []
+
+
+def shown_texts(question) -> list[str]:
+    """What the quiz page shows of a question before it is answered: its stem and its choices."""
+    shown = [question.text]
+    if question.type in ("multichoice", "multichoice_multi"):
+        shown += [a.text for a in question.answers]
+    if question.type == "matching":
+        shown += [text for pair in question.pairs for text in pair]
+    return shown
+
+
+def feedbacks(question) -> list[str]:
+    return [question.general_feedback, *(a.feedback for a in question.answers)]
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_no_key_of_one_question_appears_in_another_question_of_the_same_quiz(stem):
+    questions = shipped_questions(stem)
+    leaks = []
+    for question in questions:
+        for key in key_texts(question):
+            needle = f" {words(key)} "
+            for other in questions:
+                if other is question:
+                    continue
+                for text in shown_texts(other):
+                    if needle in f" {words(text)} ":
+                        leaks.append(f"key “{key}” of “{question.title}” shown in “{other.title}”: {text[:80]}")
+    assert leaks == []
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_no_single_answer_key_is_much_longer_than_its_longest_distractor(stem):
+    too_long = []
+    for question in shipped_questions(stem):
+        if question.type != "multichoice":
+            continue
+        key = max(len(a.text) for a in question.answers if a.fraction == 1)
+        longest_distractor = max(len(a.text) for a in question.answers if a.fraction < 1)
+        if key > KEY_LENGTH_RATIO * longest_distractor:
+            too_long.append((question.title, key, longest_distractor))
+    assert too_long == []
+
+
+def key_positions(stem: str) -> list[int]:
+    return [
+        next(index for index, answer in enumerate(q.answers) if answer.fraction == 1)
+        for q in shipped_questions(stem)
+        if q.type == "multichoice"
+    ]
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_a_shipped_quiz_does_not_always_put_the_key_first(stem):
+    positions = key_positions(stem)
+    assert len(positions) >= 2
+    assert positions.count(0) <= len(positions) // 2, positions
+    # Nor always in the same place, which would be as easy to learn.
+    assert len(set(positions)) >= 2, positions
+
+
+def test_keys_of_the_shipped_quizzes_take_every_position():
+    positions = [p for stem in GIFT_STEMS for p in key_positions(stem)]
+    assert set(positions) == {0, 1, 2, 3}
+
+
+def test_the_short_answer_table_covers_every_shipped_short_answer_question():
+    shipped = {(stem, q.title) for stem in GIFT_STEMS for q in shipped_questions(stem) if q.type == "shortanswer"}
+    assert shipped == set(SHORT_ANSWERS)
+
+
+@pytest.mark.parametrize(("stem", "title"), sorted(SHORT_ANSWERS))
+def test_a_short_answer_accepts_the_articles_own_wording_and_reasonable_variants(stem, title):
+    article = words((SEEDS_DIR / f"{stem}.txt").read_text(encoding="utf-8"))
+    own_wording, variants = SHORT_ANSWERS[(stem, title)]
+    question = next(q for q in shipped_questions(stem) if q.title == title)
+    data = {"type": "shortanswer", **question.to_json()}
+    for wording in own_wording:
+        assert f" {words(wording)} " in f" {article} ", f"“{wording}” is not the article's wording"
+    refused = [typed for typed in own_wording + variants if grade_response(data, typed).fraction != 1]
+    assert refused == []
+    # The catch-all still refuses a wrong answer, with an explanation.
+    wrong = grade_response(data, "autre chose")
+    assert wrong.fraction == 0 and wrong.feedback
+
+
+def test_the_grader_tolerance_is_not_what_makes_the_table_pass():
+    """Guard for the test above: a wording absent from the answers is refused."""
+    question = next(q for q in shipped_questions("002_fea8f79d286eaa71") if q.title == "Le principe manquant")
+    assert grade_response({"type": "shortanswer", **question.to_json()}, "sympathie").fraction == 0
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_feedback_locates_passages_by_their_words_not_by_their_rank(stem):
+    ordinal = [
+        (q.title, text[:80]) for q in shipped_questions(stem) for text in feedbacks(q) if ORDINAL_POINTER.search(text)
+    ]
+    assert ordinal == []
+
+
+@pytest.mark.django_db
+def test_every_feedback_quotes_passages_that_the_lesson_page_shows(client, course, student):
+    client.force_login(student)
+    missing = []
+    for lesson in Lesson.objects.filter(course=course).order_by("position"):
+        url = reverse("courses:lessons:detail", kwargs={"course": course.slug, "lesson": lesson.slug})
+        page = client.get(url)
+        assert page.status_code == 200
+        shown = plain(re.sub(r"<[^>]+>", " ", page.content.decode()))
+        paragraphs = [
+            plain(text)
+            for block in lesson.blocks
+            for text in (block["items"] if block["kind"] == "list" else [block["text"]])
+        ]
+        for question in Question.objects.filter(quiz__lesson=lesson, is_active=True):
+            texts = [question.general_feedback, *(a.get("feedback", "") for a in question.data.get("answers", []))]
+            if not QUOTATION.search(question.general_feedback):
+                # The explanation shown after the attempt always sends the student back to the text.
+                missing.append((lesson.slug, question.title, "no quotation in the general feedback"))
+            for text in texts:
+                for quotation in QUOTATION.findall(text):
+                    for fragment in ELLIPSIS.split(quotation):
+                        fragment = plain(fragment).strip(" .,;:")
+                        if fragment and fragment not in shown:
+                            missing.append((lesson.slug, question.title, fragment))
+                for opening in PARAGRAPH_START.findall(text):
+                    start = plain(ELLIPSIS.split(opening)[0]).strip(" .,;:")
+                    if not any(paragraph.startswith(start) for paragraph in paragraphs):
+                        missing.append((lesson.slug, question.title, f"no paragraph starts with “{start}”"))
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_quiz_004_definitions_of_the_four_media_are_on_the_lesson_page(client, course, student):
+    lesson = Lesson.objects.get(course=course, source_key="004_38c165cea1b22769")
+    client.force_login(student)
+    page = client.get(reverse("courses:lessons:detail", kwargs={"course": course.slug, "lesson": lesson.slug}))
+    note = page.content.decode().split('data-testid="instructor-note"')[1].split("</aside>")[0]
+    assert "Note de l’enseignant" in note
+    for medium in ("Paid media", "Earned media", "Owned media", "Shared media"):
+        assert medium in note
+
+
+def right_answers(question: Question):
+    """The payload of a student who answers the question right."""
+    answers = question.data.get("answers", [])
+    if question.type == "multichoice":
+        return next(a["id"] for a in answers if a["fraction"] == 1)
+    if question.type == "multichoice_multi":
+        return [a["id"] for a in answers if a["fraction"] > 0]
+    if question.type == "truefalse":
+        return "true" if question.data["correct"] else "false"
+    if question.type == "shortanswer":
+        return next(a["text"] for a in answers if a["fraction"] == 1)
+    if question.type == "numerical":
+        return str(next(a["value"] for a in answers if a["fraction"] == 1))
+    if question.type == "matching":
+        return {stem_id: answer for stem_id, (stem, answer) in zip(question.data["pair_ids"], question.data["pairs"]) if stem}
+    return None
+
+
+@pytest.mark.django_db
+def test_reimporting_the_new_content_keeps_an_answered_attempt_on_its_versions_and_score(seed_copy):
+    """A student who took quiz 004 as shipped before issue 11 keeps what they saw and their score."""
+    stem = "004_38c165cea1b22769"
+    (seed_copy / f"{stem}.gift").write_text((FIXTURES / "004_quiz_before_issue_11.gift").read_text(encoding="utf-8"))
+    course = course_content_import(directory=seed_copy).lessons.course
+    lesson = Lesson.objects.get(course=course, source_key=stem)
+    student = EnrollmentFactory(course=course).user
+    old_questions = list(Question.objects.filter(quiz__lesson=lesson, is_active=True))
+    attempt = attempt_start(quiz=lesson.quiz, user=student)
+    attempt_submit(attempt_id=attempt.pk, answers={str(q.pk): right_answers(q) for q in old_questions})
+    before = Attempt.objects.get(pk=attempt.pk)
+    assert before.score == before.max_score == len(old_questions)
+    answered = dict(Response.objects.filter(attempt=attempt).values_list("question_id", "answer"))
+
+    course_content_import(directory=SEEDS_DIR)
+
+    after = Attempt.objects.get(pk=attempt.pk)
+    assert (after.score, after.max_score) == (before.score, before.max_score)
+    assert dict(Response.objects.filter(attempt=attempt).values_list("question_id", "answer")) == answered
+    # What the student saw is still stored, retired; the new content is what the next attempt shows.
+    assert not Question.objects.filter(pk__in=answered, is_active=True).exclude(
+        key__in=Question.objects.filter(quiz__lesson=lesson, is_active=True, pk__in=answered).values("key")
+    ).exists()
+    assert Question.objects.filter(pk__in=answered).count() == len(old_questions)
+    retired = Question.objects.filter(pk__in=answered, is_active=False)
+    assert retired.filter(title="Exemple IBM").exists()  # dropped by issue 11, kept for this attempt
+    assert Question.objects.filter(quiz__lesson=lesson, is_active=True, title="Exemple IBM").count() == 0
+    assert quiz_regrade(quiz=lesson.quiz) == 0
+    assert Attempt.objects.get(pk=attempt.pk).score == before.score
