@@ -25,7 +25,7 @@ def test_student_reloads_midway_without_losing_answers_then_reads_the_feedback(l
     page.get_by_role("button", name="Commencer le test").click()
     expect(page.locator("#quiz-form[data-autosave-ready]")).to_have_count(1)
 
-    question = page.locator("fieldset").filter(has_text="Quel principe de persuasion l’auteur dit-il manquer")
+    question = page.locator("fieldset").filter(has_text="Ce message exploite le principe de persuasion que l’auteur ajoute")
     question.get_by_role("textbox").fill("rarete")
     expect(page.get_by_role("status")).to_contain_text("Enregistré à")
     page.reload()
