@@ -40,11 +40,11 @@ SHORT_ANSWERS = {
     ),
     ("001_bb8b1cdec04c4519", "Examen ou concours"): (
         ["concours", "un concours"],
-        ["Concours", "le concours", "concours."],
+        ["Concours", "le concours", "  concours "],
     ),
     ("001_bb8b1cdec04c4519", "Le piège du Minitel"): (
         ["crédulité", "la crédulité"],
-        ["credulite", "la credulite", "crédulité."],
+        ["credulite", "la credulite", "Crédulité"],
     ),
     ("002_fea8f79d286eaa71", "Le principe manquant"): (
         ["rareté", "la rareté"],
