@@ -148,6 +148,13 @@ def test_no_single_answer_key_is_much_longer_than_its_longest_distractor(stem):
     assert too_long == []
 
 
+def test_the_key_is_seldom_the_longest_choice():
+    """Across the shipped quizzes, "pick the longest" must not be a winning strategy."""
+    single = [q for stem in GIFT_STEMS for q in shipped_questions(stem) if q.type == "multichoice"]
+    longest_is_key = [q.title for q in single if max(q.answers, key=lambda a: len(a.text)).fraction == 1]
+    assert len(longest_is_key) <= len(single) / 3, longest_is_key
+
+
 def key_positions(stem: str) -> list[int]:
     return [
         next(index for index, answer in enumerate(q.answers) if answer.fraction == 1)
