@@ -97,7 +97,7 @@ def test_quiz_can_be_taken_with_the_keyboard_alone(live_server, page):
     expect(page.locator("#quiz-form[data-autosave-ready]")).to_have_count(1)
 
     # Tab to the short-answer box about the missing principle and type the answer.
-    target = page.locator("fieldset", has_text="Quel principe de persuasion l’auteur dit-il manquer").get_by_role("textbox")
+    target = page.locator("fieldset", has_text="Ce message exploite le principe de persuasion que l’auteur ajoute").get_by_role("textbox")
     for _ in range(200):
         page.keyboard.press("Tab")
         if target.evaluate("el => el === document.activeElement"):
