@@ -178,6 +178,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A broker that is down or accepts connections without answering must cost a web request seconds,
+# not minutes: short connect and socket timeouts, one retry, then the caller gives up and the work
+# waits in its outbox (notifications, reminders) for the next periodic send.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+    "max_retries": 1,  # establishing the connection; the worker passes its own, longer retry count
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Embedded mode (`make run`, no broker configured): tasks run inline in the web process, so a reply
 # e-mail appears on the console at once and nothing waits on a broker that is not there.
 CELERY_TASK_ALWAYS_EAGER = env.bool(

@@ -2,14 +2,11 @@
 
 Their e-mails are batched and sent by the reminders app (`reminders.sweeps.sweep_replies`)."""
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone, translation
 
+from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
-
-logger = logging.getLogger(__name__)
 
 
 def notifications_create(*, users, kind: str, subject_key: str, url: str, render) -> list[Notification]:
@@ -37,10 +34,7 @@ def notifications_delivery_queue() -> None:
     """
     from reminders.tasks import sweep_reply_emails
 
-    try:
-        sweep_reply_emails.delay()
-    except Exception:  # noqa: BLE001 - any broker failure must not fail the student's action
-        logger.warning("Broker unreachable: notification e-mails stay in the outbox until the next sweep.")
+    task_publish_quietly(sweep_reply_emails)
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

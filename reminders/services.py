@@ -1,6 +1,5 @@
 """Writes about reminders: the sweeps that decide them, the sender that delivers them, and opt-outs."""
 
-import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
 from reminders.digest import instructor_digest_content
 from reminders.emails import build_message
@@ -24,8 +24,6 @@ from reminders.sweeps import (
     sweep_student_summaries,
     write_decisions,
 )
-
-logger = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 5
 SEND_BATCH = 2000
@@ -46,10 +44,7 @@ def _queue_sending() -> None:
     """Ask a worker to send now; if the broker is down the rows wait for the next beat-driven send."""
     from reminders.tasks import send_pending_reminders
 
-    try:
-        send_pending_reminders.delay()
-    except Exception:  # noqa: BLE001 - the decisions are saved; sending only waits
-        logger.warning("Broker unreachable: reminders stay pending until the next send.")
+    task_publish_quietly(send_pending_reminders)
 
 
 @transaction.atomic
