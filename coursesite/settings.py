@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from coursesite.secret_key import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -20,8 +22,11 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
-    # A fixed key is only acceptable for a local machine; DEBUG=0 refuses to start without one.
-    SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
+    # A local start without SECRET_KEY makes a random key once and keeps it in var/ (never a fixed,
+    # public key: it would sign forgeable links); DEBUG=0 refuses to start without one.
+    SECRET_KEY = env("SECRET_KEY", default="") or local_secret_key(
+        Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+    )
 else:
     try:
         SECRET_KEY = env("SECRET_KEY")
