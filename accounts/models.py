@@ -28,3 +28,20 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset request, kept an hour or so to limit the e-mails per address and per client."""
+
+    email = models.CharField(_("e-mail address"), max_length=254)  # lower-cased: the limit ignores capitals
+    ip_address = models.CharField(_("client address"), max_length=45)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+        indexes = [
+            models.Index(fields=["email", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]

@@ -85,6 +85,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, the header that carries the client's address (e.g. X-Forwarded-For; its rightmost
+# entry is used). Empty by default: without a proxy, anyone could send it and choose their address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.client.login_username"
+# Password-reset e-mails: at most this many an hour per address and per client address; the page answers the same.
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_PER_IP = 20
 
 ROOT_URLCONF = "coursesite.urls"
 
