@@ -11,6 +11,7 @@ that every request of an outage does not pay the timeout again.
 import logging
 import time
 
+from celery import current_task
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -23,12 +24,15 @@ _paused_until = 0.0
 def task_publish_quietly(task, *args, **kwargs) -> bool:
     """`task.delay(*args, **kwargs)` if the broker answers in time; False (logged) if it does not."""
     global _paused_until
-    if not settings.CELERY_TASK_ALWAYS_EAGER and time.monotonic() < _paused_until:
+    # The pause spares web requests; a task (a worker's sweep) always tries, as the beat will not retry it sooner.
+    in_request = not current_task and not settings.CELERY_TASK_ALWAYS_EAGER
+    if in_request and time.monotonic() < _paused_until:
         return False
     try:
         task.delay(*args, **kwargs)
     except Exception:  # noqa: BLE001 - any broker failure must not fail the action that was saved
-        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        if in_request:
+            _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
         logger.warning("Broker unreachable: %s waits for the next periodic send.", task.name, exc_info=True)
         return False
     return True

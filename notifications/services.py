@@ -9,7 +9,9 @@ from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
 
 
-def notifications_create(*, users, kind: str, subject_key: str, url: str, render) -> list[Notification]:
+def notifications_create(
+    *, users, kind: str, subject_key: str, url: str, render, source_key: str = ""
+) -> list[Notification]:
     """One notification per user, written in the caller's transaction; delivery is queued after commit.
 
     `render()` returns (title, body); it is called once per reader inside their
@@ -19,11 +21,36 @@ def notifications_create(*, users, kind: str, subject_key: str, url: str, render
     for user in users:
         with translation.override(user.preferred_language):
             title, body = render()
-        notifications.append(Notification(user=user, kind=kind, subject_key=subject_key, title=title, body=body, url=url))
+        notifications.append(
+            Notification(user=user, kind=kind, subject_key=subject_key, source_key=source_key, title=title, body=body, url=url)
+        )
     created = Notification.objects.bulk_create(notifications)
     if created:
         transaction.on_commit(notifications_delivery_queue)
     return created
+
+
+@transaction.atomic
+def notifications_text_replace(*, source_key: str, render) -> int:
+    """Rewrite the text of every notice quoting `source_key` (a hidden post, or one shown again).
+
+    `render()` gives the new text, in each reader's language. E-mails already decided from these
+    notices but not yet sent are rewritten too (the reminders app owns that outbox, imported at
+    call time as in `notifications_delivery_queue`). E-mails already sent cannot be taken back.
+    """
+    from reminders.services import reminders_pending_text_replace
+
+    notices = list(Notification.objects.select_for_update().filter(source_key=source_key).select_related("user"))
+    replaced = []
+    for notice in notices:
+        with translation.override(notice.user.preferred_language):
+            body = render()
+        if body != notice.body:
+            replaced.append((notice.user_id, notice.subject_key, notice.body, body))
+            notice.body = body
+    Notification.objects.bulk_update(notices, ["body"])
+    reminders_pending_text_replace(replacements=replaced)
+    return len(replaced)
 
 
 def notifications_delivery_queue() -> None:

@@ -91,6 +91,32 @@ def weekly_digests(*, now=None, dry_run: bool = False) -> SweepReport:
     return SweepReport(decided=decisions.rows)
 
 
+@transaction.atomic
+def reminders_pending_text_replace(*, replacements: list[tuple[int, str, str, str]]) -> int:
+    """In reply e-mails decided but not sent, replace a quoted text: (user id, thread key, old text, new text).
+
+    Called when a post is hidden or removed: its text must not go out in an e-mail afterwards.
+    """
+    if not replacements:
+        return 0
+    by_key = {}
+    for user_id, object_key, old, new in replacements:
+        by_key.setdefault((user_id, object_key), {})[old] = new
+    rows = Reminder.objects.select_for_update().filter(
+        kind=Kind.REPLIES, status=Reminder.Status.PENDING,
+        user_id__in={user_id for user_id, _key in by_key}, object_key__in={key for _user, key in by_key},
+    )
+    changed = []
+    for row in rows:
+        texts = by_key.get((row.user_id, row.object_key))
+        items = row.context.get("items", [])
+        if texts and any(item in texts for item in items):
+            row.context = {**row.context, "items": [texts.get(item, item) for item in items]}
+            changed.append(row)
+    Reminder.objects.bulk_update(changed, ["context"])
+    return len(changed)
+
+
 def reminders_send_pending(*, now=None) -> int:
     """Send every ready reminder, batch after batch; returns the number of e-mails sent."""
     total = 0

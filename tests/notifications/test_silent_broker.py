@@ -107,3 +107,14 @@ def test_healthz_reports_the_silent_broker_as_unavailable(silent_broker, client)
     assert response.status_code == 503
     assert response.json()["database"] == "ok"
     assert response.json()["broker"].startswith("error")
+
+
+def test_after_a_failed_publish_the_next_replies_do_not_wait_for_the_broker(silent_broker):
+    from coursesite.broker import task_publish_quietly
+    from reminders.tasks import sweep_reply_emails
+
+    assert task_publish_quietly(sweep_reply_emails) is False
+    reached = len(silent_broker.accepted)
+
+    assert task_publish_quietly(sweep_reply_emails) is False
+    assert len(silent_broker.accepted) == reached  # paused: the broker was not even contacted
