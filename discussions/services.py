@@ -7,6 +7,7 @@ state, and writes a ModerationLog row when it changed something.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,9 @@ def _checked_body(body: str) -> str:
 
 
 def _check_rate(author) -> None:
+    """Refuse past RATE_LIMIT_POSTS a minute. Called inside the writing transaction: the author's row
+    lock makes simultaneous posts (several tabs, a script) count one after the other."""
+    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
     since = timezone.now() - RATE_LIMIT_WINDOW
     if Post.objects.filter(author=author, created_at__gte=since).count() >= RATE_LIMIT_POSTS:
         raise DiscussionError(
