@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,7 +23,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(preferred_language__in=[code for code, _name in settings.LANGUAGES]),
                 name="user_preferred_language_known",
-            )
+            ),
+            # One account per e-mail address, whatever its capitals (bulk enrolment and password reset
+            # find people by it); accounts without an address are not concerned.
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_case_blind",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
         ]
 
     @property
