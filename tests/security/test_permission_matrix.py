@@ -178,7 +178,8 @@ def test_one_click_unsubscribe_is_the_only_post_without_csrf(world):
 
 
 # Ids a tamperer types into a URL, a query string or a form: never a 500, wherever they go.
-ID_KEYS = {"attempt", "thread", "post", "user_id"}
+# Every URL parameter but these is an object id (a new one added to MATRIX is covered without a change here).
+NOT_ID_KEYS = {"course", "lesson", "token", "calendar_token", "uidb64"}
 OVERLONG_ID = "99999999999999999999999"
 JUNK_IDS = ("abc", OVERLONG_ID, "-1", "0", "1.5", "1e3", " 7", "\u0661\u0662", "9" * 400, "")
 # name: (method, {parameter: where it goes}) for every id the site reads from a query string or a form.
@@ -198,16 +199,16 @@ def url_with_id(name, keys, values, key, junk):
     return url.replace(str(marker), junk)
 
 
-@pytest.mark.parametrize("junk", ["abc", OVERLONG_ID, "1" * 40])
+@pytest.mark.parametrize("junk", ["abc", OVERLONG_ID, "9" * 25, "1" * 40])
 @pytest.mark.parametrize("role", ["student", "instructor"])
-@pytest.mark.parametrize("name", sorted(n for n, (_m, keys, _e) in MATRIX.items() if ID_KEYS & set(keys)))
+@pytest.mark.parametrize("name", sorted(n for n, (_m, keys, _e) in MATRIX.items() if set(keys) - NOT_ID_KEYS))
 def test_junk_ids_in_urls_are_not_found(world, name, role, junk):
     people, values = world
     method, keys, _expected = MATRIX[name]
     client = Client(raise_request_exception=False)
     client.force_login(people[role])
 
-    for key in ID_KEYS & set(keys):
+    for key in set(keys) - NOT_ID_KEYS:
         response = getattr(client, method)(url_with_id(name, keys, values, key, junk), POST_DATA.get(name, {}))
         assert response.status_code in (403, 404), f"{method.upper()} {name} with {key}={junk!r} as {role}"
 
