@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Enrollment
@@ -54,7 +55,11 @@ def enrollments_bulk_create_from_csv(*, course: Course, csv_text: str, role: str
     rows = _parse_enrollment_csv(csv_text)
     User = get_user_model()
     emails = {email for email, *_rest in rows}
-    users = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+    # E-mails compare case-blind (the database enforces it too): "Anne@X.org" is the account of "anne@x.org".
+    users = {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails).order_by("pk")
+    }
     created_users = 0
     for email, first_name, last_name, _group in rows:
         if email not in users:

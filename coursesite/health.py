@@ -4,6 +4,9 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+# Seconds each broker step may take: /healthz answers within about two seconds whatever the broker does.
+HEALTH_TIMEOUT = 0.8
+
 
 def _database() -> str:
     with connection.cursor() as cursor:
@@ -18,8 +21,17 @@ def _broker() -> str:
         return "embedded"  # make run: tasks run inline, there is no broker to reach
     from coursesite.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # A broker that accepts and never answers must not hold this page: one try, one second per step,
+    # and a PING that needs an answer (connecting alone succeeds against a silent listener).
+    base = app.connection_for_write()
+    options = {**base.transport_options, "socket_connect_timeout": HEALTH_TIMEOUT, "socket_timeout": HEALTH_TIMEOUT,
+               "max_retries": 0}
+    with base.clone(connect_timeout=HEALTH_TIMEOUT, transport_options=options) as conn:
+        conn.ensure_connection(max_retries=0, timeout=HEALTH_TIMEOUT)
+        client = getattr(conn.default_channel, "client", None)
+        if client is not None:
+            client.ping()
+    base.release()
     return "ok"
 
 

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from coursesite.secret_key import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -20,8 +22,11 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
-    # A fixed key is only acceptable for a local machine; DEBUG=0 refuses to start without one.
-    SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
+    # A local start without SECRET_KEY makes a random key once and keeps it in var/ (never a fixed,
+    # public key: it would sign forgeable links); DEBUG=0 refuses to start without one.
+    SECRET_KEY = env("SECRET_KEY", default="") or local_secret_key(
+        Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+    )
 else:
     try:
         SECRET_KEY = env("SECRET_KEY")
@@ -80,6 +85,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, the header that carries the client's address (e.g. X-Forwarded-For; its rightmost
+# entry is used). Empty by default: without a proxy, anyone could send it and choose their address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.client.login_username"
+# Password-reset e-mails: at most this many an hour per address and per client address; the page answers the same.
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_PER_IP = 20
 
 ROOT_URLCONF = "coursesite.urls"
 
@@ -178,6 +191,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A broker that is down or accepts connections without answering must cost a web request seconds,
+# not minutes: short connect and socket timeouts, one retry, then the caller gives up and the work
+# waits in its outbox (notifications, reminders) for the next periodic send.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+    "max_retries": 1,  # establishing the connection; the worker passes its own, longer retry count
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Embedded mode (`make run`, no broker configured): tasks run inline in the web process, so a reply
 # e-mail appears on the console at once and nothing waits on a broker that is not there.
 CELERY_TASK_ALWAYS_EAGER = env.bool(

@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 
 from courses.selectors import CourseAccess
+from coursesite.ids import id_or_404
 from discussions.models import Post, Thread, ThreadFollow, ThreadReadState
 from lessons.models import DiscussionPrompt
 
@@ -43,14 +44,14 @@ def lesson_threads_page(*, lesson, user, is_staff: bool, page_number=1):
 
 def thread_access(*, access: CourseAccess, thread_id: int) -> Thread:
     """The thread if it belongs to the course the user was let into; 404 otherwise."""
-    thread = Thread.objects.select_related("lesson", "author").filter(pk=thread_id, lesson__course=access.course).first()
+    thread = Thread.objects.select_related("lesson", "author").filter(pk=id_or_404(thread_id), lesson__course=access.course).first()
     if thread is None:
         raise Http404
     return thread
 
 
 def post_access(*, access: CourseAccess, post_id: int) -> Post:
-    post = Post.objects.select_related("thread__lesson", "author").filter(pk=post_id, thread__lesson__course=access.course).first()
+    post = Post.objects.select_related("thread__lesson", "author").filter(pk=id_or_404(post_id), thread__lesson__course=access.course).first()
     if post is None:
         raise Http404
     return post

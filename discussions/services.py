@@ -7,6 +7,7 @@ state, and writes a ModerationLog row when it changed something.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from discussions.models import MAX_POST_LENGTH, ModerationLog, Post, PostRevisio
 from discussions.rendering import render_markdown
 from lessons.models import Lesson
 from notifications.models import Notification
-from notifications.services import notifications_create
+from notifications.services import notifications_create, notifications_text_replace
 
 EDIT_WINDOW = timedelta(minutes=30)
 RATE_LIMIT_POSTS = 10
@@ -45,6 +46,9 @@ def _checked_body(body: str) -> str:
 
 
 def _check_rate(author) -> None:
+    """Refuse past RATE_LIMIT_POSTS a minute. Called inside the writing transaction: the author's row
+    lock makes simultaneous posts (several tabs, a script) count one after the other."""
+    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
     since = timezone.now() - RATE_LIMIT_WINDOW
     if Post.objects.filter(author=author, created_at__gte=since).count() >= RATE_LIMIT_POSTS:
         raise DiscussionError(
@@ -118,13 +122,28 @@ def post_create(*, thread: Thread, author, body: str, reply_to: Post | None = No
             users=followers,
             kind=Notification.Kind.REPLY,
             subject_key=f"discussions.thread:{thread.pk}",
+            source_key=_notice_source(post),
             url=f"{url}#post-{post.pk}",
-            render=lambda: (
-                _("New reply in “%(title)s”") % {"title": thread.title},
-                _("%(name)s wrote: %(excerpt)s") % {"name": name, "excerpt": body[:300]},
-            ),
+            render=lambda: (_("New reply in “%(title)s”") % {"title": thread.title}, _notice_text(post, name=name)),
         )
     return post
+
+
+def _notice_source(post: Post) -> str:
+    return f"discussions.post:{post.pk}"
+
+
+def _notice_text(post: Post, *, name: str | None = None) -> str:
+    """What followers' notices (and their e-mails) say of the post: an excerpt, or nothing once it is not shown."""
+    if post.is_hidden or post.is_deleted:
+        return _("This message is no longer shown.")
+    if name is None:
+        name = post.author.display_name if post.author else ""
+    return _("%(name)s wrote: %(excerpt)s") % {"name": name, "excerpt": post.body[:300]}
+
+
+def _notices_refresh(post: Post) -> None:
+    notifications_text_replace(source_key=_notice_source(post), render=lambda: _notice_text(post))
 
 
 @transaction.atomic
@@ -156,6 +175,7 @@ def post_delete(*, post: Post, user) -> Post:
     if post.deleted_at is None:
         post.deleted_at = timezone.now()
         post.save(update_fields=["deleted_at"])
+        _notices_refresh(post)
     return post
 
 
@@ -192,6 +212,7 @@ def post_hide(*, post: Post, actor, reason: str) -> bool:
         return False
     post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _notices_refresh(post)
     _log(actor=actor, action=ModerationLog.Action.HIDE, thread=post.thread, post=post, reason=reason[:300])
     return True
 
@@ -202,6 +223,7 @@ def post_unhide(*, post: Post, actor) -> bool:
         return False
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _notices_refresh(post)
     _log(actor=actor, action=ModerationLog.Action.UNHIDE, thread=post.thread, post=post)
     return True
 

@@ -7,6 +7,7 @@ import map by name, not text for people to read.
 """
 
 import csv
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -30,9 +31,16 @@ class _Line:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A spreadsheet may split a cell wherever a separator appears, whatever the CSV quoting says: Excel in
+# French locales splits on ";". So a formula start after any separator (and spaces) is neutralised too.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n][ \u00a0\u202f]*)(?=[=+\-@])")
+
+
 def _text(value: str) -> str:
-    # A name typed as "=HYPERLINK(…)" must stay a name in a spreadsheet, not become a formula.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A name typed as "=HYPERLINK(…)", or "x;=HYPERLINK(…)", stays text in a spreadsheet, not a formula."""
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
 def _number(value: Decimal | None) -> str:
@@ -49,7 +57,7 @@ def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
         for category in EXPORT_ORDER:
             if category in present:
                 keys.append(f"{category.value}:{column.lesson_id}")
-                headers.append(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)")
+                headers.append(_text(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)"))
     yield BOM + writer.writerow([*IDENTITY_COLUMNS, *headers, "Course total (Real)", "Course total (Letter)"])
     chunk = []
     for enrollment, grade in students:
@@ -60,7 +68,7 @@ def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
                 # Moodle's "Department" carries the enrolment's group (section), which is what it is used for.
                 [_text(user.first_name), _text(user.last_name), _text(user.username), "", _text(enrollment.group),
                  _text(user.email),
-                 *values, _number(grade.total_so_far), grade.letter or NO_GRADE]
+                 *values, _number(grade.total_so_far), _text(grade.letter) if grade.letter else NO_GRADE]
             )
         )
         if len(chunk) >= STUDENTS_PER_CHUNK:

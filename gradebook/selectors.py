@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
+from coursesite.ids import id_or_404
 from discussions.models import Post
 from discussions.selectors import Participation, participation_by_student
 from gradebook import item_analysis
@@ -601,7 +602,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
 def student_enrollment(*, course: Course, user_id: int) -> Enrollment:
     """The student's enrolment in the course; 404 for anyone who is not a student of it."""
     enrollment = (
-        Enrollment.objects.select_related("user").filter(course=course, user_id=user_id, role=Enrollment.Role.STUDENT).first()
+        Enrollment.objects.select_related("user").filter(course=course, user_id=id_or_404(user_id), role=Enrollment.Role.STUDENT).first()
     )
     if enrollment is None:
         raise Http404

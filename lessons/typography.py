@@ -27,3 +27,27 @@ def french_typography(text: str) -> str:
     text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
     text = _SPACE_BEFORE_HIGH_PUNCTUATION.sub(lambda m: NNBSP + m.group(1), text)
     return text
+
+
+# A tag of sanitised HTML: attribute values are double-quoted, so a ">" can only sit inside quotes.
+_TAG = re.compile(r'(<(?:[^>"]|"[^"]*")*>)')
+_VERBATIM = {"code", "pre", "kbd", "samp"}
+
+
+def french_typography_html(html: str) -> str:
+    """French typography on the text nodes of sanitised HTML: tags, attributes and code stay as they are.
+
+    Applying it before sanitising turned the quotes around attribute values into « »; so the HTML is
+    sanitised first, then only what a reader sees between the tags is retouched.
+    """
+    parts = _TAG.split(html)
+    verbatim = 0
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = part.strip("</>").split(None, 1)[0].lower() if part.strip("</>") else ""
+            if name in _VERBATIM:
+                verbatim += -1 if part.startswith("</") else 1
+                verbatim = max(verbatim, 0)
+        elif part and not verbatim:
+            parts[index] = french_typography(part)
+    return "".join(parts)

@@ -18,6 +18,8 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The object the notice is about, e.g. "discussions.thread:12"; used to batch e-mails per thread.
     subject_key = models.CharField(_("about"), max_length=100)
+    # What the text quotes, e.g. "discussions.post:40": hiding that post takes its text out of the notice.
+    source_key = models.CharField(_("source"), max_length=100, blank=True, db_index=True)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500)

@@ -2,17 +2,16 @@
 
 Their e-mails are batched and sent by the reminders app (`reminders.sweeps.sweep_replies`)."""
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone, translation
 
+from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
 
-logger = logging.getLogger(__name__)
 
-
-def notifications_create(*, users, kind: str, subject_key: str, url: str, render) -> list[Notification]:
+def notifications_create(
+    *, users, kind: str, subject_key: str, url: str, render, source_key: str = ""
+) -> list[Notification]:
     """One notification per user, written in the caller's transaction; delivery is queued after commit.
 
     `render()` returns (title, body); it is called once per reader inside their
@@ -22,11 +21,36 @@ def notifications_create(*, users, kind: str, subject_key: str, url: str, render
     for user in users:
         with translation.override(user.preferred_language):
             title, body = render()
-        notifications.append(Notification(user=user, kind=kind, subject_key=subject_key, title=title, body=body, url=url))
+        notifications.append(
+            Notification(user=user, kind=kind, subject_key=subject_key, source_key=source_key, title=title, body=body, url=url)
+        )
     created = Notification.objects.bulk_create(notifications)
     if created:
         transaction.on_commit(notifications_delivery_queue)
     return created
+
+
+@transaction.atomic
+def notifications_text_replace(*, source_key: str, render) -> int:
+    """Rewrite the text of every notice quoting `source_key` (a hidden post, or one shown again).
+
+    `render()` gives the new text, in each reader's language. E-mails already decided from these
+    notices but not yet sent are rewritten too (the reminders app owns that outbox, imported at
+    call time as in `notifications_delivery_queue`). E-mails already sent cannot be taken back.
+    """
+    from reminders.services import reminders_pending_text_replace
+
+    notices = list(Notification.objects.select_for_update().filter(source_key=source_key).select_related("user"))
+    replaced = []
+    for notice in notices:
+        with translation.override(notice.user.preferred_language):
+            body = render()
+        if body != notice.body:
+            replaced.append((notice.user_id, notice.subject_key, notice.body, body))
+            notice.body = body
+    Notification.objects.bulk_update(notices, ["body"])
+    reminders_pending_text_replace(replacements=replaced)
+    return len(replaced)
 
 
 def notifications_delivery_queue() -> None:
@@ -37,10 +61,7 @@ def notifications_delivery_queue() -> None:
     """
     from reminders.tasks import sweep_reply_emails
 
-    try:
-        sweep_reply_emails.delay()
-    except Exception:  # noqa: BLE001 - any broker failure must not fail the student's action
-        logger.warning("Broker unreachable: notification e-mails stay in the outbox until the next sweep.")
+    task_publish_quietly(sweep_reply_emails)
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

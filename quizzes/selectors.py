@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.selectors import CourseAccess
+from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.models import Attempt, Question, Quiz, Response
@@ -26,7 +27,7 @@ def attempt_access(*, access: CourseAccess, user, attempt_id: int) -> Attempt:
     """
     attempt = (
         Attempt.objects.select_related("quiz__lesson", "user")
-        .filter(pk=attempt_id, quiz__lesson__course=access.course)
+        .filter(pk=id_or_404(attempt_id), quiz__lesson__course=access.course)
         .first()
     )
     if attempt is None or (attempt.user_id != user.pk and not access.is_staff):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.selectors import STAFF_ROLES, course_access
+from coursesite.ids import id_or_none
 from lessons.selectors import lesson_for_course
 from quizzes.forms import EssayGradeForm, answers_from_post
 from quizzes.models import Question, Response
@@ -178,7 +179,7 @@ def essay_grading_queue(request, course):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
     if request.method == "POST":
         response = Response.objects.select_related("question", "attempt__quiz__lesson").filter(
-            pk=request.POST.get("response"), attempt__quiz__lesson__course=access.course
+            pk=id_or_none(request.POST.get("response")), attempt__quiz__lesson__course=access.course
         ).first()
         if response is None:
             return HttpResponseBadRequest(_("Unknown answer."))

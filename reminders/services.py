@@ -1,6 +1,5 @@
 """Writes about reminders: the sweeps that decide them, the sender that delivers them, and opt-outs."""
 
-import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
 from reminders.digest import instructor_digest_content
 from reminders.emails import build_message
@@ -24,8 +24,6 @@ from reminders.sweeps import (
     sweep_student_summaries,
     write_decisions,
 )
-
-logger = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 5
 SEND_BATCH = 2000
@@ -46,10 +44,7 @@ def _queue_sending() -> None:
     """Ask a worker to send now; if the broker is down the rows wait for the next beat-driven send."""
     from reminders.tasks import send_pending_reminders
 
-    try:
-        send_pending_reminders.delay()
-    except Exception:  # noqa: BLE001 - the decisions are saved; sending only waits
-        logger.warning("Broker unreachable: reminders stay pending until the next send.")
+    task_publish_quietly(send_pending_reminders)
 
 
 @transaction.atomic
@@ -94,6 +89,32 @@ def weekly_digests(*, now=None, dry_run: bool = False) -> SweepReport:
         write_decisions(decisions)
         transaction.on_commit(_queue_sending)
     return SweepReport(decided=decisions.rows)
+
+
+@transaction.atomic
+def reminders_pending_text_replace(*, replacements: list[tuple[int, str, str, str]]) -> int:
+    """In reply e-mails decided but not sent, replace a quoted text: (user id, thread key, old text, new text).
+
+    Called when a post is hidden or removed: its text must not go out in an e-mail afterwards.
+    """
+    if not replacements:
+        return 0
+    by_key = {}
+    for user_id, object_key, old, new in replacements:
+        by_key.setdefault((user_id, object_key), {})[old] = new
+    rows = Reminder.objects.select_for_update().filter(
+        kind=Kind.REPLIES, status=Reminder.Status.PENDING,
+        user_id__in={user_id for user_id, _key in by_key}, object_key__in={key for _user, key in by_key},
+    )
+    changed = []
+    for row in rows:
+        texts = by_key.get((row.user_id, row.object_key))
+        items = row.context.get("items", [])
+        if texts and any(item in texts for item in items):
+            row.context = {**row.context, "items": [texts.get(item, item) for item in items]}
+            changed.append(row)
+    Reminder.objects.bulk_update(changed, ["context"])
+    return len(changed)
 
 
 def reminders_send_pending(*, now=None) -> int:

@@ -61,7 +61,7 @@ def unsubscribe(request, token):
     if request.method == "POST":
         email_opt_out_set(user=user, kind=kind, opted_out=True)
         done = True
-    return render(request, "reminders/unsubscribe.html", {"kind_label": Kind(kind).label, "done": done, "email": user.email})
+    return render(request, "reminders/unsubscribe.html", {"kind_label": Kind(kind).label, "done": done})
 
 
 def calendar_feed(request, token):

@@ -21,6 +21,16 @@ def celery_app():
     return app
 
 
+@pytest.fixture(autouse=True)
+def _broker_pause_forgotten():
+    """A test that made a publish fail must not silence the publishes of the next tests."""
+    from coursesite.broker import broker_pause_reset
+
+    broker_pause_reset()
+    yield
+    broker_pause_reset()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_parameters():
     # A solo pool in a thread of the test process: it shares the locmem outbox with the test.

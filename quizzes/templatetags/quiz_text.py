@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
-from lessons.typography import french_typography
+from lessons.typography import french_typography, french_typography_html
 
 register = template.Library()
 
@@ -14,12 +14,13 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "code", "pre", "ul", "
 @register.filter
 def question_html(text: str, text_format: str = "moodle") -> str:
     """Question text as safe HTML: Markdown and HTML go through an allow-list sanitiser, the rest is escaped."""
-    text = french_typography(text or "")
+    text = text or ""
+    # Typography after sanitising, on text nodes only: before, it turned quotes around attributes into « ».
     if text_format == "markdown":
-        return mark_safe(nh3.clean(markdown.markdown(text), tags=ALLOWED_TAGS, link_rel="nofollow noopener"))
+        return mark_safe(french_typography_html(nh3.clean(markdown.markdown(text), tags=ALLOWED_TAGS, link_rel="nofollow noopener")))
     if text_format == "html":
-        return mark_safe(nh3.clean(text, tags=ALLOWED_TAGS, link_rel="nofollow noopener"))
-    return mark_safe(linebreaks(escape(text)))
+        return mark_safe(french_typography_html(nh3.clean(text, tags=ALLOWED_TAGS, link_rel="nofollow noopener")))
+    return mark_safe(linebreaks(escape(french_typography(text))))
 
 
 @register.filter

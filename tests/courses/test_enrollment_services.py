@@ -87,3 +87,25 @@ def test_seed_demo_uses_demo_password_from_the_environment(course, monkeypatch):
     call_command("seed_demo")
 
     assert User.objects.get(username="etudiant2").check_password("autre-secret-42")
+
+
+def test_bulk_enrolment_matches_existing_emails_whatever_their_capitals(course):
+    enrolled = EnrollmentFactory(course=course, user__email="Chloe.Tremblay@Example.org").user
+    known = UserFactory(email="Remi.Ouellet@Example.ORG")
+    text = "chloe.tremblay@example.org\nREMI.OUELLET@example.org\n"
+
+    result = enrollments_bulk_create_from_csv(course=course, csv_text=text)
+
+    assert (result.created_users, result.created_enrollments, result.already_enrolled) == (0, 1, 1)
+    assert User.objects.filter(email__iexact="remi.ouellet@example.org").count() == 1
+    assert Enrollment.objects.filter(course=course, user__in=[enrolled, known]).count() == 2
+
+
+def test_two_accounts_cannot_share_an_email_in_other_capitals():
+    from django.db import IntegrityError, transaction
+
+    UserFactory(email="Anne@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="anne@EXAMPLE.org")
+    UserFactory(email="")
+    UserFactory(email="")  # accounts without an address are not affected

@@ -108,3 +108,28 @@ def test_export_memory_does_not_hold_the_class(world, monkeypatch):
     # Header, then 7 students two by two.
     assert len(chunks) == 1 + 4
     assert [chunk.count("\n") for chunk in chunks] == [1, 2, 2, 2, 1]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_formulas_after_a_separator_stay_text_in_any_locale(client, world, delimiter):
+    """Excel in French locales splits on ";": a formula hidden after any separator must not become a cell."""
+    course, instructor, _lessons, _helene, _bruno = world
+    student(
+        course, username="pirate2", first_name='x;=HYPERLINK("http://evil.example")', last_name="a, @SUM(A1)",
+        email="p@example.org", group="B\t+1\n-2\r=3",
+    )
+    client.force_login(instructor)
+
+    _response, body = export(client, course)
+
+    text = body.decode("utf-8-sig")
+    assert "HYPERLINK" in text  # the name is kept, only neutralised
+    for line in text.replace("\r", "\n").split("\n"):
+        for cell in line.split(delimiter):
+            cell = cell.strip(' "\u00a0')
+            if cell == "-":  # Moodle's "no grade yet", not a formula
+                continue
+            assert not cell.startswith(FORMULA_STARTS), f"{cell!r} would be a formula when split on {delimiter!r}"

@@ -116,3 +116,13 @@ def test_random_payloads_never_cause_a_server_error(client, setup, payload, real
     if response.status_code == 400:
         assert list(Response.objects.filter(attempt=attempt).values_list("question_id", "answer")) == before
     assert Attempt.objects.get(pk=attempt.pk).status == "in_progress"
+
+
+@pytest.mark.parametrize("field", ["q-99999999999999999999999", "q-abc", "q-{capitale}-99999999999999999999999", "q-{capitale}-abc"])
+def test_overlong_or_non_numeric_question_ids_are_refused(client, setup, field):
+    attempt = setup["attempt"]
+    name = field.format(capitale=question(attempt, "Capitale").pk)
+    client.raise_request_exception = False
+    response = client.post(setup["autosave"], {name: "x"})
+    assert response.status_code == 400
+    assert not Response.objects.exists()

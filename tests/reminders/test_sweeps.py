@@ -225,3 +225,18 @@ def test_instructor_digest_names_students_at_risk_and_questions_to_review(quiz_d
     digest = next(m for m in mail.outbox if m.to == [cohort["instructor"].email])
     assert quiet.display_name in digest.body.split("Étudiant·e·s à risque")[1].split("Questions à revoir")[0]
     assert "Capitale (trop facile)" in digest.body
+
+
+def test_the_unsubscribe_page_does_not_show_the_email_address(client, cohort):
+    from reminders.tokens import unsubscribe_token
+
+    student = cohort["students"][0]
+    url = reverse("reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id=student.pk, kind="due_soon")})
+
+    asked, done = client.get(url), client.post(url)
+
+    for response in (asked, done):
+        assert response.status_code == 200
+        assert student.email not in response.content.decode()
+        assert student.email.split("@")[0] not in response.content.decode()
+    assert EmailOptOut.objects.filter(user=student, kind="due_soon").exists()
