@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.admin import TaughtCourseAdminMixin
+from courses.admin import CourseScopedAdminMixin, TaughtCourseAdminMixin
 from quizzes.models import Attempt, Question, Quiz, QuizAuditLog
 from quizzes.services import quiz_regrade
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(CourseScopedAdminMixin, admin.TabularInline):
     model = Question
     fields = ("position", "title", "type", "version", "is_active", "points")
     readonly_fields = ("title", "type", "version")
