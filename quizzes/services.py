@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,16 +181,26 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
     if quiz.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
         deadline = min(deadline, quiz.due_at) if deadline else quiz.due_at
     gradable = [q for q in questions if q.gives_points]
-    return Attempt.objects.create(
-        quiz=quiz,
-        user=user,
-        number=number,
-        is_preview=preview,
-        started_at=now,
-        deadline_at=deadline,
-        layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
-        max_score=sum((q.points for q in gradable), Decimal("0")),
-    )
+    try:
+        # A savepoint: a double click's twin request may create the same attempt first (nothing is locked yet).
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                is_preview=preview,
+                started_at=now,
+                deadline_at=deadline,
+                layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
+                max_score=sum((q.points for q in gradable), Decimal("0")),
+            )
+    except IntegrityError:
+        # The unique constraints (one attempt in progress, one per number) let the twin win; its
+        # attempt is committed by now, so both requests land on the same page.
+        twin = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+        if twin is None:
+            raise
+        return twin
 
 
 def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answers: dict) -> dict[int, object]:
