@@ -312,7 +312,8 @@ def _grade(*, attempt: Attempt, questions: dict[int, Question], responses: dict[
     if to_create:
         Response.objects.bulk_create(to_create)
     attempt.score = min(total, attempt.max_score)
-    attempt.needs_grading = pending
+    # A preview's essay waits for nobody: it never reaches the grading queue.
+    attempt.needs_grading = pending and not attempt.is_preview
 
 
 @transaction.atomic
@@ -377,7 +378,7 @@ def attempts_expire_overdue(*, now=None) -> int:
 
 def _attempt_retotal(attempt: Attempt) -> None:
     responses = list(Response.objects.filter(attempt=attempt).select_related("question"))
-    attempt.needs_grading = any(
+    attempt.needs_grading = not attempt.is_preview and any(
         r.question.is_graded_by_hand and r.graded_at is None for r in responses
     )
     attempt.score = min(sum((r.score or 0 for r in responses), Decimal("0")), attempt.max_score)
