@@ -170,6 +170,14 @@ class CourseAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
     inlines = [EnrollmentInline]
     change_form_template = "admin/courses/course/change_form.html"
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not request.user.is_superuser:
+            # Scoped to the courses they teach, an instructor would otherwise lose sight of the course they just added.
+            Enrollment.objects.update_or_create(
+                course=form.instance, user=request.user, defaults={"role": Enrollment.Role.INSTRUCTOR}
+            )
+
     def get_urls(self):
         return [
             path(

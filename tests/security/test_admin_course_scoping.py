@@ -318,3 +318,14 @@ def test_instructor_still_lists_and_filters_their_own_course(client, world):
     page = client.get(reverse("admin:courses_enrollment_changelist")).content.decode()
     assert "?course__id__exact=%d" % world["course_b"].pk in page  # the course filter lists the instructor's own courses
     assert "?course__id__exact=%d" % world["course_a"].pk not in page
+
+
+def test_instructor_who_adds_a_course_teaches_it(client, world):
+    client.force_login(world["teacher_b"])
+    data = {"slug": "nouveau", "title": "Nouveau cours", "description": "", "time_zone": "America/Montreal",
+            "reminder_hours_before_due": "[]", **_management("enrollments")}
+
+    response = client.post(reverse("admin:courses_course_add"), data)
+
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(course__slug="nouveau", user=world["teacher_b"], role="instructor").exists()
