@@ -329,3 +329,22 @@ def test_instructor_who_adds_a_course_teaches_it(client, world):
 
     assert response.status_code == 302
     assert Enrollment.objects.filter(course__slug="nouveau", user=world["teacher_b"], role="instructor").exists()
+
+
+def test_reactivating_a_retired_version_is_refused_with_a_message(client, world):
+    from quizzes.services import quiz_import_gift
+    from tests.factories import SAMPLE_GIFT
+
+    client.force_login(world["teacher_b"])
+    quiz = world["quiz_b"]
+    learner = world["student_b"]
+    attempt_submit(attempt_id=attempt_start(quiz=quiz, user=learner).pk)
+    quiz_import_gift(lesson=world["lesson_b"], text=SAMPLE_GIFT.replace("Quelle est la capitale", "Quelle est donc la capitale"))
+    retired = Question.objects.get(quiz=quiz, title="Capitale", is_active=False)
+    data = {**_question_post(quiz), "title": "Capitale", "type": retired.type, "text": retired.text, "position": retired.position}
+
+    response = client.post(reverse("admin:quizzes_question_change", args=[retired.pk]), data)
+
+    assert response.status_code == 200
+    assert "is_active" in response.context["adminform"].form.errors
+    assert Question.objects.filter(quiz=quiz, title="Capitale", is_active=True).count() == 1
