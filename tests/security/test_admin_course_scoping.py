@@ -348,3 +348,13 @@ def test_reactivating_a_retired_version_is_refused_with_a_message(client, world)
     assert response.status_code == 200
     assert "is_active" in response.context["adminform"].form.errors
     assert Question.objects.filter(quiz=quiz, title="Capitale", is_active=True).count() == 1
+
+
+def test_people_search_of_the_admin_is_refused_to_instructors(client, world):
+    client.force_login(world["teacher_b"])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "etudiant", "app_label": "courses", "model_name": "enrollment", "field_name": "user"},
+    )
+    assert response.status_code == 403
+    assert "etudiant_a" not in response.content.decode()
