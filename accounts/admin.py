@@ -32,3 +32,17 @@ class SuperuserOnlyAdminMixin:
 class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Preferences"), {"fields": ("preferred_language",)}),)
     list_display = ("username", "email", "first_name", "last_name", "is_staff")
+
+
+def reserve_unscoped_admins_to_superusers(site=admin.site) -> None:
+    """Fail closed: an admin that is not scoped to courses (groups, beat schedules, login lockouts…) is for superusers.
+
+    Run once every admin is registered (AccountsConfig.ready). Course-scoped
+    admins are recognised by their `course_lookup` (courses.admin.TaughtCourseAdminMixin).
+    """
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, SuperuserOnlyAdminMixin) or hasattr(model_admin, "course_lookup"):
+            continue
+        admin_class = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(f"SuperuserOnly{admin_class.__name__}", (SuperuserOnlyAdminMixin, admin_class), {}))

@@ -289,15 +289,26 @@ def test_superuser_sees_and_chooses_from_every_course(client, world):
 
 
 def test_every_admin_of_the_project_is_scoped_to_courses():
-    """A new admin model must choose: scoped to taught courses, or reserved to superusers."""
+    """Every admin is scoped to taught courses or reserved to superusers (unscoped ones are reserved at start-up)."""
     from courses.admin import CourseScopedAdminMixin, SuperuserOnlyAdminMixin
 
-    project_apps = {"accounts", "courses", "lessons", "quizzes", "discussions", "notifications", "reminders", "gradebook"}
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label in project_apps:
-            assert isinstance(model_admin, (CourseScopedAdminMixin, SuperuserOnlyAdminMixin)), model
+        assert isinstance(model_admin, (CourseScopedAdminMixin, SuperuserOnlyAdminMixin)), model
+        if isinstance(model_admin, CourseScopedAdminMixin):
             for inline in model_admin.inlines:
                 assert issubclass(inline, CourseScopedAdminMixin), inline
+
+
+@pytest.mark.parametrize("name", [
+    "auth_group", "django_celery_beat_periodictask", "django_celery_beat_crontabschedule", "axes_accessattempt",
+])
+def test_admins_of_other_packages_are_reserved_to_superusers(client, world, name):
+    client.force_login(world["teacher_b"])
+    assert client.get(reverse(f"admin:{name}_changelist")).status_code == 403
+    assert client.get(reverse(f"admin:{name}_add")).status_code == 403
+    boss = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    client.force_login(boss)
+    assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
 def test_reading_record_needs_a_student_of_that_lessons_course(client, world):
