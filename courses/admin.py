@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -71,6 +72,22 @@ def rows_of_courses_taught_by(user, queryset):
     return queryset.filter(**{f"{path}__in": courses_taught_by(user)})
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_in_json(value) -> None:
+    # Text fields refuse NUL already (Django's ProhibitNullCharactersValidator); PostgreSQL refuses it in JSON too, with a 500.
+    if _holds_nul(value):
+        raise ValidationError(_("Null characters are not allowed."), code="null_characters_not_allowed")
+
+
 class CourseScopedAdminMixin:
     """Every choice list of an admin form (and so every posted id) limited to the courses the user teaches.
 
@@ -78,6 +95,12 @@ class CourseScopedAdminMixin:
     queryset both hides other courses' lessons, quizzes and people and refuses a
     forged POST naming them. Used by model admins and their inlines.
     """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.JSONField):
+            formfield.validators.append(refuse_nul_in_json)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs["queryset"] = rows_of_courses_taught_by(request.user, self._choices(db_field, request, kwargs))

@@ -369,3 +369,17 @@ def test_people_search_of_the_admin_is_refused_to_instructors(client, world):
     )
     assert response.status_code == 403
     assert "etudiant_a" not in response.content.decode()
+
+
+def test_nul_character_in_a_json_field_is_a_form_error(client, world):
+    client.force_login(world["teacher_b"])
+    question = world["question_b"]
+    data = {**_question_post(world["quiz_b"]), "title": question.title, "text": question.text,
+            "data": '{"answers": [{"id": "x", "text": "Oui\\u0000", "fraction": 1.0, "feedback": ""}]}'}
+
+    response = client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
+
+    assert response.status_code == 200
+    assert "data" in response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert "\x00" not in str(question.data)
