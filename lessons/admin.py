@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from courses.admin import TaughtCourseAdminMixin
+from courses.admin import CourseScopedAdminMixin, TaughtCourseAdminMixin
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
 
 
-class DiscussionPromptInline(admin.StackedInline):
+class DiscussionPromptInline(CourseScopedAdminMixin, admin.StackedInline):
     model = DiscussionPrompt
     extra = 0
 
@@ -21,6 +21,7 @@ class LessonAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
 @admin.register(LessonProgress)
 class LessonProgressAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
     course_lookup = "lesson__course"
+    enrolled_user_fields = ("user",)
     list_display = ("user", "lesson", "read_at")
     list_filter = ("lesson__course",)
     search_fields = ("user__username", "user__email")

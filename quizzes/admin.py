@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.admin import TaughtCourseAdminMixin
+from courses.admin import CourseScopedAdminMixin, TaughtCourseAdminMixin
 from quizzes.models import Attempt, Question, Quiz, QuizAuditLog
 from quizzes.services import quiz_regrade
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(CourseScopedAdminMixin, admin.TabularInline):
     model = Question
     fields = ("position", "title", "type", "version", "is_active", "points")
     readonly_fields = ("title", "type", "version")
@@ -49,6 +49,22 @@ class QuestionAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
     list_filter = ("quiz__lesson__course", "type", "is_active")
     search_fields = ("title", "text")
     readonly_fields = ("key", "version")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class OneActiveVersionForm(form):
+            def clean(self):
+                # `key` is read-only, so the model's own check of "one active version per key" is skipped: do it here.
+                cleaned = super().clean()
+                quiz, instance = cleaned.get("quiz"), self.instance
+                if cleaned.get("is_active") and quiz is not None and instance.key:
+                    twins = Question.objects.filter(quiz=quiz, key=instance.key, is_active=True).exclude(pk=instance.pk)
+                    if twins.exists():
+                        self.add_error("is_active", _("Another version of this question is active in this quiz."))
+                return cleaned
+
+        return OneActiveVersionForm
 
 
 @admin.register(Attempt)

@@ -1,12 +1,16 @@
 """Conversion between GIFT questions and the `Question.data` stored in the database.
 
 `data` keeps the GIFT JSON contract's answers (and pairs, and `correct`) and adds
-a stable id to each choice. Ids hash the quiz, the question key, the position
-and the text, so an unchanged question keeps its ids on every import and a
-choice id of one question is never valid for another.
+an id to each choice. Ids are an HMAC, keyed with the site's SECRET_KEY, of the
+quiz, the question key, the position and the text: an unchanged question keeps
+its ids on every import (saved answers still match), a choice id of one
+question is never valid for another, and without the secret nobody can tell
+from an id which position or answer it stands for (docs/decisions/0003).
 """
 
 import hashlib
+
+from django.utils.crypto import salted_hmac
 
 from quizzes.gift import GiftAnswer, GiftQuestion
 
@@ -20,7 +24,8 @@ def question_key(gift: GiftQuestion) -> str:
 
 
 def _choice_id(quiz_id: int, key: str, index: int, text: str) -> str:
-    return hashlib.sha1(f"{quiz_id}\x1f{key}\x1f{index}\x1f{text}".encode("utf-8")).hexdigest()[:12]
+    # 64 bits of an HMAC: unguessable, and short enough for a form field value.
+    return salted_hmac("quizzes.choice-id", f"{quiz_id}\x1f{key}\x1f{index}\x1f{text}", algorithm="sha256").hexdigest()[:16]
 
 
 def question_values_from_gift(*, gift: GiftQuestion, quiz_id: int) -> dict:

@@ -162,6 +162,7 @@ def essay_queue(*, course) -> list[Response]:
         Response.objects.filter(
             attempt__quiz__lesson__course=course,
             attempt__status=Attempt.Status.SUBMITTED,
+            attempt__is_preview=False,  # an instructor trying the quiz grades nobody
             question__type=Question.Type.ESSAY,
             graded_at__isnull=True,
         )

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lessons.models import Lesson
 from quizzes import grading
-from quizzes.gift import GiftError, parse_gift
+from quizzes.gift import GiftError, GiftParseResult, parse_gift
 from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 
@@ -62,22 +62,51 @@ def quiz_ensure(*, lesson: Lesson) -> Quiz:
     return quiz
 
 
-@transaction.atomic
-def quiz_import_gift(*, lesson: Lesson, text: str, dry_run: bool = False, actor=None) -> QuizImportReport:
-    """Replace the lesson's questions with those of a GIFT text, never destroying student work.
+EMPTY_IMPORT_MESSAGE = (
+    "the file has no question: importing it would leave the quiz without any "
+    "(to empty the quiz on purpose, import with --allow-empty)"
+)
 
-    Any parse error imports nothing. A changed question that already has
-    responses is retired and replaced by a new version (attempts keep pointing
-    at the version they showed); one without responses is updated in place.
-    A question no longer in the file is retired if answered, deleted if not.
+
+def gift_parse_for_import(*, text: str, allow_empty: bool = False) -> GiftParseResult:
+    """Parse a GIFT text as an import reads it: a file without any graded question is an error unless allowed.
+
+    An empty or comments-only file (a truncated upload, the wrong file) would
+    otherwise retire every question of the quiz without a word.
     """
     result = parse_gift(text)
+    if not result.errors and not allow_empty and not any(q.type != "description" for q in result.questions):
+        result.errors.append(GiftError(1, EMPTY_IMPORT_MESSAGE))
+    return result
+
+
+def _questions_in_open_attempts(quiz: Quiz) -> set[int]:
+    layouts = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.IN_PROGRESS).values_list("layout", flat=True)
+    return {question_id for layout in layouts for question_id in (layout or {}).get("questions", [])}
+
+
+@transaction.atomic
+def quiz_import_gift(
+    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False
+) -> QuizImportReport:
+    """Replace the lesson's questions with those of a GIFT text, never destroying student work.
+
+    Any parse error imports nothing, and neither does a file without any graded
+    question unless `allow_empty`. A changed question that is in use (it has
+    responses, or an attempt still open shows it) is retired and replaced by a
+    new version, so attempts keep the version they showed; one not in use is
+    updated in place. A question no longer in the file is retired if in use,
+    deleted if not.
+    """
+    result = gift_parse_for_import(text=text, allow_empty=allow_empty)
     if result.errors:
         raise GiftImportError(result.errors)
     quiz = quiz_ensure(lesson=lesson)
     report = QuizImportReport(quiz=quiz, questions=result.questions)
     current = {q.key: q for q in Question.objects.filter(quiz=quiz, is_active=True)}
     answered = set(Response.objects.filter(question__in=current.values()).values_list("question_id", flat=True).distinct())
+    # An open attempt's page and saved choice ids refer to these rows: they must not change or vanish under it.
+    answered |= _questions_in_open_attempts(quiz)
     last_versions = dict(
         Question.objects.filter(quiz=quiz).values("key").annotate(last=Max("version")).values_list("key", "last")
     )
@@ -181,16 +210,26 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
     if quiz.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
         deadline = min(deadline, quiz.due_at) if deadline else quiz.due_at
     gradable = [q for q in questions if q.gives_points]
-    return Attempt.objects.create(
-        quiz=quiz,
-        user=user,
-        number=number,
-        is_preview=preview,
-        started_at=now,
-        deadline_at=deadline,
-        layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
-        max_score=sum((q.points for q in gradable), Decimal("0")),
-    )
+    try:
+        # A savepoint: a double click's twin request may create the same attempt first (nothing is locked yet).
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                is_preview=preview,
+                started_at=now,
+                deadline_at=deadline,
+                layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
+                max_score=sum((q.points for q in gradable), Decimal("0")),
+            )
+    except IntegrityError:
+        # The unique constraints (one attempt in progress, one per number) let the twin win; its
+        # attempt is committed by now, so both requests land on the same page.
+        twin = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+        if twin is None:
+            raise
+        return twin
 
 
 def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answers: dict) -> dict[int, object]:
@@ -272,14 +311,29 @@ def _quantize_fraction(value: float) -> Decimal:
     return Decimal(str(value)).quantize(FRACTION_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _grade(*, attempt: Attempt, questions: dict[int, Question], responses: dict[int, Response]) -> None:
-    """Grade every automatically graded response and total the attempt; essays wait for a person."""
+def _live_keys(quiz_id: int) -> set[str]:
+    """The keys of the questions the quiz has now; a question whose key is gone was dropped from the quiz."""
+    return set(Question.objects.filter(quiz_id=quiz_id, is_active=True).values_list("key", flat=True))
+
+
+def _counts(question: Question | None, live_keys: set[str]) -> bool:
+    """Whether a question an attempt showed counts in it: the version shown, as long as the quiz still has the question."""
+    return question is not None and question.gives_points and question.key in live_keys
+
+
+def _grade(*, attempt: Attempt, questions: dict[int, Question], responses: dict[int, Response], live_keys: set[str]) -> None:
+    """Grade the questions the attempt showed, each in the version it showed, and total the attempt over them.
+
+    Essays wait for a person. A question dropped from the quiz since counts
+    neither in the score nor in the maximum.
+    """
     to_create, to_update = [], []
-    total, pending = Decimal("0"), False
+    total, pending, maximum = Decimal("0"), False, Decimal("0")
     for question_id in attempt.layout.get("questions", []):
         question = questions.get(question_id)
-        if question is None or not question.gives_points:
+        if not _counts(question, live_keys):
             continue
+        maximum += question.points
         response = responses.get(question_id)
         if response is None:
             response = Response(attempt=attempt, question=question, answer=None, saved_at=attempt.submitted_at)
@@ -301,8 +355,10 @@ def _grade(*, attempt: Attempt, questions: dict[int, Question], responses: dict[
         Response.objects.bulk_update(to_update, ["fraction", "score"])
     if to_create:
         Response.objects.bulk_create(to_create)
+    attempt.max_score = maximum
     attempt.score = min(total, attempt.max_score)
-    attempt.needs_grading = pending
+    # A preview's essay waits for nobody: it never reaches the grading queue.
+    attempt.needs_grading = pending and not attempt.is_preview
 
 
 @transaction.atomic
@@ -323,8 +379,8 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     quiz = attempt.quiz
     attempt.is_late = bool(quiz.due_at and attempt.submitted_at > quiz.due_at and not attempt.is_preview)
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
-    _grade(attempt=attempt, questions=questions, responses=responses)
-    attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "needs_grading"])
+    _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
+    attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
     return attempt
 
 
@@ -366,8 +422,9 @@ def attempts_expire_overdue(*, now=None) -> int:
 
 
 def _attempt_retotal(attempt: Attempt) -> None:
-    responses = list(Response.objects.filter(attempt=attempt).select_related("question"))
-    attempt.needs_grading = any(
+    live_keys = _live_keys(attempt.quiz_id)
+    responses = [r for r in Response.objects.filter(attempt=attempt).select_related("question") if _counts(r.question, live_keys)]
+    attempt.needs_grading = not attempt.is_preview and any(
         r.question.is_graded_by_hand and r.graded_at is None for r in responses
     )
     attempt.score = min(sum((r.score or 0 for r in responses), Decimal("0")), attempt.max_score)
@@ -405,16 +462,17 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
     attempts = list(Attempt.objects.select_for_update().filter(quiz=quiz, status=Attempt.Status.SUBMITTED))
     question_ids = {qid for attempt in attempts for qid in attempt.layout.get("questions", [])}
     questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids)}
+    live_keys = _live_keys(quiz.pk)
     by_attempt: dict[int, dict[int, Response]] = {}
     for response in Response.objects.filter(attempt__in=attempts):
         by_attempt.setdefault(response.attempt_id, {})[response.question_id] = response
     changes = []
     for attempt in attempts:
         before = attempt.score
-        _grade(attempt=attempt, questions=questions, responses=by_attempt.get(attempt.pk, {}))
+        _grade(attempt=attempt, questions=questions, responses=by_attempt.get(attempt.pk, {}), live_keys=live_keys)
         if attempt.score != before:
             changes.append({"attempt": attempt.pk, "old": str(before), "new": str(attempt.score)})
-    Attempt.objects.bulk_update(attempts, ["score", "needs_grading"])
+    Attempt.objects.bulk_update(attempts, ["score", "max_score", "needs_grading"])
     if changes:
         QuizAuditLog.objects.create(
             quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}

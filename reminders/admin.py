@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from courses.admin import SuperuserOnlyAdminMixin
 from reminders.models import EmailOptOut, Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "object_key", "window", "status", "attempts", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("user__username", "user__email", "object_key")
@@ -18,6 +19,6 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailOptOut)
-class EmailOptOutAdmin(admin.ModelAdmin):
+class EmailOptOutAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "kind", "created_at")
     list_filter = ("kind",)

@@ -112,6 +112,10 @@ class _Parser:
     def parse(self) -> GiftParseResult:
         questions: list[GiftQuestion] = []
         category: str | None = None
+        # No text file holds a NUL, and databases refuse it in text (PostgreSQL fails outright): name its line.
+        for lineno, line in enumerate(self.source.split("\n"), start=1):
+            if "\x00" in line:
+                self.errors.append(GiftError(lineno, "contains a NUL character (byte 0): this is not a text file"))
         blocks = list(self._blocks())
         index = 0
         while index < len(blocks):

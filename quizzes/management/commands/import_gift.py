@@ -4,8 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lessons.models import Lesson
-from quizzes.gift import parse_gift
-from quizzes.services import GiftImportError, quiz_import_gift
+from quizzes.services import GiftImportError, gift_parse_for_import, quiz_import_gift
 
 
 class Command(BaseCommand):
@@ -17,13 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("--course", default=None, help="Slug of the course, when several have the lesson slug.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
         parser.add_argument("--json", action="store_true", help='Print {"questions": [...], "errors": [...]}.')
+        parser.add_argument(
+            "--allow-empty", action="store_true",
+            help="Accept a file without any question, which empties the quiz (refused otherwise).",
+        )
 
-    def handle(self, *args, file: Path, lesson: str, course, dry_run: bool, json: bool, **options):
+    def handle(self, *args, file: Path, lesson: str, course, dry_run: bool, json: bool, allow_empty: bool, **options):
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{file}: cannot be read as UTF-8 text ({exc})") from exc
-        result = parse_gift(text)
+        result = gift_parse_for_import(text=text, allow_empty=allow_empty)
         if json:
             self.stdout.write(_dumps(result.to_json()))
         if result.errors:
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         if len(found) != 1:
             raise CommandError(f"No single lesson with the slug “{lesson}”" + (" (use --course)" if found else "") + ".")
         try:
-            report = quiz_import_gift(lesson=found[0], text=text, dry_run=dry_run)
+            report = quiz_import_gift(lesson=found[0], text=text, dry_run=dry_run, allow_empty=allow_empty)
         except GiftImportError as exc:
             raise CommandError(f"{file.name}: {exc}. Nothing was imported.") from exc
         if not json:
