@@ -45,7 +45,11 @@ class StudioError(Exception):
 def _jsonable(value):
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
 
@@ -321,13 +325,22 @@ def _csv_duplicates(csv_text: str) -> list[str]:
     return errors
 
 
+def _line_number(message: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in message).split()
+    return int(digits[0]) if digits else 0
+
+
 @transaction.atomic
 def studio_enrollments_from_csv(*, course: Course, csv_text: str, role: str, actor) -> EnrollmentCsvResult:
     """Enrol a CSV through the admin's all-or-nothing service; a duplicate line is an error too."""
-    duplicates = _csv_duplicates(csv_text)
-    if duplicates:
-        raise ValidationError(duplicates)
-    result = enrollments_bulk_create_from_csv(course=course, csv_text=csv_text, role=role)
+    errors = _csv_duplicates(csv_text)
+    try:
+        result = enrollments_bulk_create_from_csv(course=course, csv_text=csv_text, role=role)
+    except ValidationError as exc:
+        errors = exc.messages + errors
+    if errors:
+        # Raised inside the transaction: whatever the service wrote is rolled back.
+        raise ValidationError(sorted(errors, key=_line_number))
     if result.created_enrollments:
         audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
                      changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
