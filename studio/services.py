@@ -397,9 +397,8 @@ def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollm
 @transaction.atomic
 def studio_grading_scheme_update(*, course: Course, actor, **values):
     """Save the scheme through the gradebook's service and log what changed."""
-    before = grading_scheme_for(course=course)
-    changes = _diff(before, values) if before.pk else {name: [getattr(before, name), value] for name, value in values.items()
-                                                        if getattr(before, name) != value}
+    # Before the first save the defaults apply: the change is logged against them.
+    changes = _diff(grading_scheme_for(course=course), values)
     scheme = grading_scheme_update(course=course, **values)
     if changes:
         audit_record(course=course, actor=actor, action="grading_scheme", target=course.title, changes=changes)
