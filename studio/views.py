@@ -109,7 +109,10 @@ def quiz_detail(request, course, lesson):
         if form.is_valid():
             text = form.cleaned_data["gift_text"]
             preview, errors = _preview(text)
-            if not errors and "import" in request.POST:
+            if not errors and not preview:
+                form.add_error("gift_text", _("The text has no question: nothing to import."))
+                preview = None
+            elif not errors and "import" in request.POST:
                 try:
                     report = services.studio_quiz_import(lesson=lesson_obj, text=text, actor=request.user)
                 except GiftImportError as exc:
@@ -120,8 +123,9 @@ def quiz_detail(request, course, lesson):
                         "created": report.created, "updated": report.updated, "versioned": report.versioned,
                         "removed": report.retired + report.deleted})
                     return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
-            # The text stays in the form, fixed in place and previewed again until it has no error.
-            form = GiftForm(initial={"gift_text": text})
+            if not form.errors:
+                # The text stays in the form, fixed in place and previewed again until it has no error.
+                form = GiftForm(initial={"gift_text": text})
     questions = selectors.quiz_questions(quiz=quiz) if quiz else []
     context = _context(access, lesson=lesson_obj, quiz=quiz, questions=questions, form=form, preview=preview, errors=errors)
     return render(request, "studio/quiz.html", context)
@@ -145,12 +149,13 @@ def question_edit(request, course, lesson, question):
     question_obj = _question(lesson_obj, question)
     answered = question_obj.responses.exists()
     preview = None
+    live = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
             try:
                 edited = services.parse_one_question(question=question_obj, text=form.cleaned_data["gift_text"])
-                if "save" in request.POST:
+                if "save" in request.POST and not live:
                     services.studio_question_update(question=question_obj, text=form.cleaned_data["gift_text"], actor=request.user)
                     messages.success(request, _("Question saved as a new version: attempts keep the old one.") if answered
                                      else _("Question saved."))
@@ -158,6 +163,9 @@ def question_edit(request, course, lesson, question):
                 preview = PreviewQuestion(edited, 1)
             except services.StudioError as exc:
                 form.add_error("gift_text", str(exc))
+        if live:
+            # The live preview (static/js/studio.js) replaces only the preview area.
+            return render(request, "studio/_question_live.html", {"form": form, "preview": preview})
     else:
         form = QuestionForm(initial={"gift_text": services.question_gift_text(question=question_obj)})
     context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview)

@@ -158,3 +158,21 @@ def test_the_instructor_previews_the_quiz_as_a_student(studio, prof):
     response = prof.post(f"/courses/{studio['course'].slug}/lessons/push-pull/quiz/", {"preview": "1"})
     assert response.status_code == 302
     assert Attempt.objects.get(user=studio["instructor"]).is_preview
+
+
+def test_the_live_preview_answers_with_the_preview_alone_and_saves_nothing(studio, prof):
+    question = Question.objects.get(quiz=studio["quiz"], title="Réseau")
+    edit = url(studio, f"{QUIZ}questions/{question.pk}/")
+    fragment = prof.post(edit, {"gift_text": "::Réseau:: L’effet diminue. {F}", "save": "1"}, HTTP_X_REQUESTED_WITH="fetch")
+    html = fragment.content.decode()
+    assert "L’effet diminue." in html and "<html" not in html
+    question.refresh_from_db()
+    assert question.data["correct"] is True
+    broken = prof.post(edit, {"gift_text": "::Réseau:: Vrai ? {=a ~%35%b}"}, HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert "Ligne 1" in broken and "%35%" in broken
+
+
+def test_a_text_without_any_question_is_not_imported(studio, prof):
+    page = prof.post(url(studio, QUIZ), {"gift_text": "// seulement un commentaire\n", "import": "1"}).content.decode()
+    assert "ne contient aucune question" in page
+    assert titles(studio["quiz"]) == ["Push", "Réseau", "Médias"]
