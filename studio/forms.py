@@ -174,14 +174,6 @@ class CourseCopyForm(forms.Form):
             raise ValidationError(_("This date is in the past: choose a later one."))
         return starts_on
 
-    def clean_new_slug(self):
-        from courses.models import Course
-
-        slug = self.cleaned_data["new_slug"]
-        if Course.objects.filter(slug=slug).exists():
-            raise ValidationError(_("A course with this address already exists."))
-        return slug
-
 
 def starts_on_default() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=120)

@@ -136,12 +136,16 @@ def studio_question_update(*, question: Question, text: str, actor) -> QuizImpor
 
 
 @transaction.atomic
-def studio_question_move(*, question: Question, direction: str, actor) -> bool:
-    """Swap the question with its neighbour above ("up") or below ("down"); False at either end."""
+def studio_question_move(*, question: Question, direction: str, actor, seen_at: int | None = None) -> bool:
+    """Swap the question with its neighbour above ("up") or below ("down"); False at either end.
+
+    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post)
+    finds it moved already and does nothing.
+    """
     siblings = list(Question.objects.select_for_update().filter(quiz_id=question.quiz_id, is_active=True).order_by("position", "pk"))
     index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
     other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(siblings):
+    if direction not in ("up", "down") or not 0 <= other < len(siblings) or seen_at not in (None, index):
         return False
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
@@ -251,11 +255,12 @@ def studio_lesson_update(*, lesson: Lesson, actor, **values) -> dict:
 
 
 @transaction.atomic
-def studio_lesson_move(*, lesson: Lesson, direction: str, actor) -> bool:
+def studio_lesson_move(*, lesson: Lesson, direction: str, actor, seen_at: int | None = None) -> bool:
+    """Swap the lesson with its neighbour; `seen_at` as for questions makes a repeated click do nothing."""
     siblings = list(Lesson.objects.select_for_update().filter(course_id=lesson.course_id).order_by("position"))
     index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
     other_index = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other_index < len(siblings):
+    if direction not in ("up", "down") or not 0 <= other_index < len(siblings) or seen_at not in (None, index):
         return False
     other = siblings[other_index]
     first, second = lesson.position, other.position

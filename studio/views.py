@@ -49,6 +49,14 @@ def _lesson(access, slug):
     return lesson_for_course(course=access.course, slug=slug)
 
 
+def _seen_at(request) -> int | None:
+    """The place the page showed the item at, sent with a move so that a repeated post does nothing."""
+    try:
+        return int(request.POST["at"])
+    except (KeyError, ValueError):
+        return None
+
+
 def _question(lesson, question_id) -> Question:
     question = (
         Question.objects.select_related("quiz__lesson__course")
@@ -181,7 +189,7 @@ def question_action(request, course, lesson, question):
     action = request.POST.get("action")
     try:
         if action in ("up", "down"):
-            services.studio_question_move(question=question_obj, direction=action, actor=request.user)
+            services.studio_question_move(question=question_obj, direction=action, actor=request.user, seen_at=_seen_at(request))
         elif action in ("hide", "show"):
             services.studio_question_hide(question=question_obj, hidden=action == "hide", actor=request.user)
             messages.success(request, _("Question hidden from new attempts.") if action == "hide" else _("Question shown again."))
@@ -238,7 +246,7 @@ def lesson_action(request, course, lesson):
     lesson_obj = _lesson(access, lesson)
     action = request.POST.get("action")
     if action in ("up", "down"):
-        services.studio_lesson_move(lesson=lesson_obj, direction=action, actor=request.user)
+        services.studio_lesson_move(lesson=lesson_obj, direction=action, actor=request.user, seen_at=_seen_at(request))
     elif action in ("publish", "unpublish"):
         services.studio_lesson_update(lesson=lesson_obj, actor=request.user, is_published=action == "publish")
         messages.success(request, _("Lesson published.") if action == "publish" else _("Lesson unpublished: only staff see it."))
@@ -424,6 +432,7 @@ def course_copy(request, course):
         form = CourseCopyForm(request.POST)
         if form.is_valid():
             try:
+                # The service decides about an existing address: the same copy again is returned as it is.
                 copy = services.course_copy(course=access.course, actor=request.user, **form.cleaned_data)
             except services.StudioError as exc:
                 form.add_error("new_slug", str(exc))

@@ -176,3 +176,12 @@ def test_a_text_without_any_question_is_not_imported(studio, prof):
     page = prof.post(url(studio, QUIZ), {"gift_text": "// seulement un commentaire\n", "import": "1"}).content.decode()
     assert "ne contient aucune question" in page
     assert titles(studio["quiz"]) == ["Push", "Réseau", "Médias"]
+
+
+def test_a_repeated_move_does_nothing_the_second_time(studio, prof):
+    medias = Question.objects.get(quiz=studio["quiz"], title="Médias")
+    action = url(studio, f"{QUIZ}questions/{medias.pk}/action/")
+    prof.post(action, {"action": "up", "at": "2"})
+    prof.post(action, {"action": "up", "at": "2"})  # a double click: the page showed it third
+    assert titles(studio["quiz"]) == ["Push", "Médias", "Réseau"]
+    assert StudioAuditLog.objects.filter(action="question_move").count() == 1

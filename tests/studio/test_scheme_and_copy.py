@@ -130,4 +130,6 @@ def test_the_studio_copies_the_course_and_opens_the_copy(source):
     assert response.status_code == 302 and response["Location"] == "/courses/marketing-next/studio/"
     copy = Course.objects.get(slug="marketing-next")
     assert copy.title == "Marketing (suite)"
+    again = client.post(f"/courses/{course.slug}/studio/copy/", {"new_slug": "marketing-next", "title": "Marketing (suite)", "starts_on": starts})
+    assert again["Location"] == "/courses/marketing-next/studio/" and Course.objects.filter(slug__startswith="marketing-next").count() == 1
     assert StudioAuditLog.objects.get(course=copy, action="course_copy").actor == teacher
