@@ -83,6 +83,7 @@ def test_an_unpublished_lesson_disappears_for_students_only(studio, prof):
     base = f"/courses/{studio['course'].slug}/"
     assert student.get(base + "lessons/push-pull/").status_code == 404
     assert student.get(base + "lessons/push-pull/quiz/").status_code == 404
+    assert student.get(base + "lessons/push-pull/discussion/").status_code == 404
     assert "Push et Pull" not in student.get(base).content.decode()
     assert prof.get(base + "lessons/push-pull/").status_code == 200
     prof.post(url(studio, "lessons/push-pull/action/"), {"action": "publish"})
