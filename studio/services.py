@@ -417,11 +417,23 @@ def _shift(value, delta: dt.timedelta):
     return value + delta if value is not None else None
 
 
+def _term_start(course: Course) -> dt.date:
+    """The source's start date; without one, a week before its first quiz date (today if it has none)."""
+    if course.starts_on:
+        return course.starts_on
+    quizzes = Quiz.objects.filter(lesson__course=course)
+    dates = [d for pair in quizzes.values_list("opens_at", "due_at") for d in pair if d is not None]
+    if not dates:
+        return timezone.localdate()
+    return timezone.localtime(min(dates)).date() - dt.timedelta(weeks=1)
+
+
 @transaction.atomic
 def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None, title: str = "") -> Course:
     """Copy a course for a new term: lessons, prompts, quizzes (questions and settings), scheme; no students, no posts.
 
-    Every date moves by the gap between the two start dates. The copy's
+    Every date moves by the gap between the two start dates (a source without a start date
+    is taken to start a week before its first quiz date). The copy's
     staff are the source's instructors (and the actor). Running it again
     for the same slug returns the copy already made.
     """
@@ -430,7 +442,7 @@ def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None
         if StudioAuditLog.objects.filter(course=existing, action="course_copy", changes__source=course.slug).exists():
             return existing
         raise StudioError(_("A course with the address “%(slug)s” already exists.") % {"slug": new_slug})
-    delta = dt.timedelta(days=(starts_on - course.starts_on).days) if course.starts_on else dt.timedelta(0)
+    delta = dt.timedelta(days=(starts_on - _term_start(course)).days)
     copy = Course.objects.create(
         slug=new_slug, title=title or course.title, description=course.description, starts_on=starts_on,
         ends_on=_shift(course.ends_on, delta) if course.ends_on else None, time_zone=course.time_zone,

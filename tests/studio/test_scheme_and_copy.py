@@ -133,3 +133,11 @@ def test_the_studio_copies_the_course_and_opens_the_copy(source):
     again = client.post(f"/courses/{course.slug}/studio/copy/", {"new_slug": "marketing-next", "title": "Marketing (suite)", "starts_on": starts})
     assert again["Location"] == "/courses/marketing-next/studio/" and Course.objects.filter(slug__startswith="marketing-next").count() == 1
     assert StudioAuditLog.objects.get(course=copy, action="course_copy").actor == teacher
+
+
+def test_a_course_without_a_start_date_is_copied_with_its_first_quiz_a_week_after_the_new_start(source):
+    course, _teacher = source
+    Course.objects.filter(pk=course.pk).update(starts_on=None, ends_on=None)
+    call_command("copy_course", course.slug, "sans-date", "--starts", "2027-01-04", stdout=StringIO())
+    quiz = Quiz.objects.get(lesson__course__slug="sans-date")
+    assert timezone.localtime(quiz.due_at).date() == dt.date(2027, 1, 11)
