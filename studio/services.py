@@ -71,8 +71,14 @@ def _diff(instance, values: dict) -> dict:
 
 @transaction.atomic
 def studio_quiz_import(*, lesson: Lesson, text: str, actor) -> QuizImportReport:
-    """Replace the lesson's questions with a GIFT text through the quiz import (same versioning rule)."""
+    """Replace the lesson's questions with a GIFT text through the quiz import (same versioning rule).
+
+    A hidden question stays hidden in its new version.
+    """
+    hidden = list(Question.objects.filter(quiz__lesson=lesson, is_active=True, is_hidden=True).values_list("key", flat=True))
     report = quiz_import_gift(lesson=lesson, text=text, actor=actor)
+    if hidden:
+        Question.objects.filter(quiz=report.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
     changed = report.created or report.updated or report.versioned or report.retired or report.deleted
     if changed:
         audit_record(
