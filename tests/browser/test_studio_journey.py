@@ -11,7 +11,7 @@ from gradebook.models import GradingScheme
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.selectors import attempt_items
 from quizzes.services import attempt_start, attempt_submit
-from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory
+from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,7 @@ def test_instructor_authors_the_quiz_dates_weights_people_and_copies_the_course(
     course = lesson.course
     course.starts_on = timezone.localdate()
     course.save()
-    prof = EnrollmentFactory(course=course, role=Enrollment.Role.INSTRUCTOR).user
+    prof = EnrollmentFactory(course=course, role=Enrollment.Role.INSTRUCTOR, user=UserFactory(username="prof")).user
     student = EnrollmentFactory(course=course).user
     assistant = EnrollmentFactory(course=course, role=Enrollment.Role.TEACHING_ASSISTANT).user
     page.set_default_timeout(20_000)
