@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "reminders",
     "gradebook",
+    "studio",
     "demo",
 ]
 

@@ -56,7 +56,7 @@ def _thread_url(course_slug, thread_id, anchor=""):
 @login_required
 def lesson_discussion(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
     form = ThreadForm(request.POST or None)
     done, preview = _preview_or_save(
         request, form,

@@ -29,6 +29,8 @@ class Lesson(models.Model):
     # import time so a page view never re-parses the seed text.
     blocks = models.JSONField(_("text blocks"), default=list)
     word_count = models.PositiveIntegerField(_("word count"), default=0)
+    # Unpublished lessons are visible to the course's staff only.
+    is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,28 +36,33 @@ class CourseProgress:
         return next((s.lesson for s in self.standings if not s.read_at), None)
 
 
-def course_lessons(*, course: Course) -> QuerySet[Lesson]:
+def course_lessons(*, course: Course, published_only: bool = False) -> QuerySet[Lesson]:
     # The page lists lessons, not their text: leave the heavy JSON out.
-    return Lesson.objects.filter(course=course).defer("blocks").order_by("position")
+    lessons = Lesson.objects.filter(course=course).defer("blocks").order_by("position")
+    return lessons.filter(is_published=True) if published_only else lessons
 
 
-def course_progress(*, course: Course, user) -> CourseProgress:
-    """The user's reading standing in each lesson, in two queries."""
-    lessons = list(course_lessons(course=course))
+def course_progress(*, course: Course, user, published_only: bool = False) -> CourseProgress:
+    """The user's reading standing in each lesson, in two queries (students see published lessons only)."""
+    lessons = list(course_lessons(course=course, published_only=published_only))
     read = dict(
         LessonProgress.objects.filter(user=user, lesson__course=course).values_list("lesson_id", "read_at")
     )
     return CourseProgress(standings=[LessonStanding(lesson=l, read_at=read.get(l.pk)) for l in lessons])
 
 
-def lesson_for_course(*, course: Course, slug: str) -> Lesson:
-    """The lesson with its active prompts; the caller has already checked access to `course`."""
+def lesson_for_course(*, course: Course, slug: str, published_only: bool = False) -> Lesson:
+    """The lesson with its active prompts; the caller has already checked access to `course`.
+
+    With `published_only` (students), an unpublished lesson is 404 as if it did not exist.
+    """
     active_prompts = Prefetch(
         "prompts", queryset=DiscussionPrompt.objects.filter(is_active=True).order_by("position"), to_attr="active_prompts"
     )
     try:
         # The quiz (if any) comes in the same query: the lesson page links to it.
-        return Lesson.objects.select_related("quiz").prefetch_related(active_prompts).get(course=course, slug=slug)
+        lessons = Lesson.objects.filter(is_published=True) if published_only else Lesson.objects
+        return lessons.select_related("quiz").prefetch_related(active_prompts).get(course=course, slug=slug)
     except Lesson.DoesNotExist:
         raise Http404 from None
 

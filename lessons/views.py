@@ -13,7 +13,7 @@ from lessons.services import lesson_mark_read, lesson_mark_unread
 @login_required
 def lesson_detail(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
     previous, following = lesson_neighbours(lesson=lesson_obj)
     context = {
         "access": access,

@@ -105,6 +105,8 @@ class Question(models.Model):
     data = models.JSONField(_("answers"), default=dict)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=Decimal("1"))
     is_active = models.BooleanField(_("active"), default=True)
+    # Hidden by the instructor: kept (and exported) but left out of new attempts.
+    is_hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

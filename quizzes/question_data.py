@@ -41,8 +41,12 @@ def question_values_from_gift(*, gift: GiftQuestion, quiz_id: int) -> dict:
         for index, answer in enumerate(data["answers"]):
             label = answer.get("text", str(answer.get("value", answer.get("min"))))
             answer["id"] = _choice_id(quiz_id, key, index, label)
+    if gift.general_feedback_format:
+        data["general_feedback_format"] = gift.general_feedback_format
     if gift.type == "matching":
         data["pairs"] = contract["pairs"]
+        if contract.get("subquestion_formats"):
+            data["subquestion_formats"] = contract["subquestion_formats"]
         data["pair_ids"] = [_choice_id(quiz_id, key, index, stem) for index, (stem, _a) in enumerate(gift.pairs)]
     return {
         "key": key,
@@ -61,7 +65,8 @@ def gift_from_question(question) -> GiftQuestion:
     """The GIFT question a stored Question was imported from (for export)."""
     answers = []
     for answer in question.data.get("answers", []):
-        fields = {name: answer[name] for name in ("text", "fraction", "feedback", "value", "tolerance", "min", "max") if name in answer}
+        names = ("text", "fraction", "feedback", "value", "tolerance", "min", "max", "format", "feedback_format")
+        fields = {name: answer[name] for name in names if name in answer}
         answers.append(GiftAnswer(**fields))
     return GiftQuestion(
         type=question.type,
@@ -73,4 +78,6 @@ def gift_from_question(question) -> GiftQuestion:
         answers=answers,
         pairs=[tuple(pair) for pair in question.data.get("pairs", [])],
         correct=question.data.get("correct"),
+        subquestion_formats=list(question.data.get("subquestion_formats", [])),
+        general_feedback_format=question.data.get("general_feedback_format"),
     )

@@ -200,7 +200,7 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
             raise AttemptError(_("The due date has passed: this quiz no longer accepts attempts."))
         if quiz.max_attempts is not None and attempts_used(quiz=quiz, user=user) >= quiz.max_attempts:
             raise AttemptError(_("You have used all your attempts for this quiz."))
-    questions = list(Question.objects.filter(quiz=quiz, is_active=True).order_by("position"))
+    questions = list(Question.objects.filter(quiz=quiz, is_active=True, is_hidden=False).order_by("position"))
     if not questions:
         raise AttemptError(_("This quiz has no questions yet."))
     number = (Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0) + 1

@@ -46,6 +46,9 @@ class GiftAnswer:
     tolerance: float | None = None
     min: float | None = None
     max: float | None = None
+    # Set by a "[html]"-style marker on the answer text or its feedback; None: the question's format.
+    format: str | None = None
+    feedback_format: str | None = None
 
     @property
     def is_range(self) -> bool:
@@ -60,6 +63,15 @@ class GiftAnswer:
         return self.value is not None or self.is_range
 
     def to_json(self) -> dict[str, Any]:
+        data = self._to_json()
+        # Only a marker in the source adds these keys, so unmarked GIFT keeps the contract's exact shape.
+        if self.format is not None:
+            data["format"] = self.format
+        if self.feedback_format is not None:
+            data["feedback_format"] = self.feedback_format
+        return data
+
+    def _to_json(self) -> dict[str, Any]:
         if self.is_range:
             return {
                 "min": self.min,
@@ -98,6 +110,9 @@ class GiftQuestion:
     answers: list[GiftAnswer] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     correct: bool | None = None
+    # Per pair, the format a marker set on its sub-question (None: none); empty when no marker.
+    subquestion_formats: list[str | None] = field(default_factory=list)
+    general_feedback_format: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -110,8 +125,12 @@ class GiftQuestion:
             "line": self.line,
             "answers": [answer.to_json() for answer in self.answers],
         }
+        if self.general_feedback_format is not None:
+            data["general_feedback_format"] = self.general_feedback_format
         if self.type == "matching":
             data["pairs"] = [[question, answer] for question, answer in self.pairs]
+            if any(self.subquestion_formats):
+                data["subquestion_formats"] = list(self.subquestion_formats)
         if self.type == "truefalse":
             data["correct"] = self.correct
         return data

@@ -22,9 +22,16 @@ deliberate choices:
 * Numerical answers introduced by ``~`` default to 0%; ``~#feedback`` on its
   own is Moodle's catch-all "any other answer" feedback and becomes a ``*``
   answer.
-* Multiple choice without any ``=`` answer is ``multichoice_multi`` unless it
-  has a single positive answer worth exactly 100%, which is just a
-  single-answer question written with weights.
+* Multiple choice without any ``=`` answer is ``multichoice_multi``, even
+  when a single ``~`` answer carries 100% (Moodle's rule).
+* A weight must be one of Moodle's grade fractions (100, 90, 83.33333, 80,
+  75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+  12.5, 11.11111, 10, 5, 0, or their negatives), as Moodle's importer
+  requires; any other weight is an error on its line.
+* A ``[html]``, ``[plain]``, ``[markdown]`` or ``[moodle]`` marker at the
+  start of an answer, a matching sub-question or a feedback is stripped and
+  sets that text's format (``format``, ``feedback_format``,
+  ``subquestion_formats``, ``general_feedback_format``), as Moodle does.
 * ``T``/``TRUE``/``F``/``FALSE`` are accepted in any letter case.
 * Texts are stripped of surrounding whitespace; line breaks inside a
   question, and ``\\n`` escapes, are kept as newlines.
@@ -46,6 +53,22 @@ _FORMAT_RE = re.compile(r"\[(moodle|html|plain|markdown)\]", re.IGNORECASE)
 _TRUE_TOKENS = {"T", "TRUE"}
 _FALSE_TOKENS = {"F", "FALSE"}
 _CATEGORY_PREFIX = "$CATEGORY:"
+# Moodle's question_bank::fraction_options_full(), as percentages; a weight must match one
+# of them (or its negative) within Moodle's tolerance of 0.00001 on the fraction.
+MOODLE_GRADES = (
+    100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5,
+    11.11111, 10, 5, 0,
+)
+_GRADE_TOLERANCE = 0.00001
+
+
+def moodle_fraction(weight: float) -> float | None:
+    """The allowed fraction a percentage weight stands for, or None if Moodle refuses it."""
+    for grade in MOODLE_GRADES:
+        for signed in (grade, -grade):
+            if abs(weight / 100 - signed / 100) < _GRADE_TOLERANCE:
+                return round(signed / 100, 7) + 0.0
+    return None
 
 
 def parse_gift(text: str) -> GiftParseResult:
@@ -237,8 +260,24 @@ class _Parser:
         if not -100 <= weight <= 100:
             self._error(block.line(pos), f"answer weight '%{raw}%' is outside -100..100")
             return None, start
-        # Rounding keeps 1/3 written as 33.33333 from turning into float noise.
-        return round(weight / 100, 7) + 0.0, close + 1
+        fraction = moodle_fraction(weight)
+        if fraction is None:
+            self._error(
+                block.line(pos),
+                f"answer weight '%{raw}%' is not one of Moodle's grades "
+                "(100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, "
+                "16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 or the same negative)",
+            )
+            return None, start
+        return fraction, close + 1
+
+    def _formatted(self, raw: str) -> tuple[str, str | None]:
+        """Clean text and the format its leading ``[format]`` marker sets (None without one)."""
+        text = self._clean(raw)
+        match = _FORMAT_RE.match(text)
+        if match:
+            return text[match.end():].strip(), match.group(1).lower()
+        return text, None
 
     def _split_feedback(self, s: str, start: int, end: int) -> tuple[str, str]:
         hash_pos = s.find("#", start, end)
@@ -320,7 +359,7 @@ class _Parser:
         body_start, body_end = open_pos + 1, close_pos
         gf_pos = s.rfind("####", body_start, body_end)
         if gf_pos != -1:
-            question.general_feedback = self._clean(s[gf_pos + 4 : body_end])
+            question.general_feedback, question.general_feedback_format = self._formatted(s[gf_pos + 4 : body_end])
             body_end = gf_pos
 
         body = s[body_start:body_end]
@@ -366,11 +405,16 @@ class _Parser:
             if fraction is None:
                 continue
             text, feedback = self._split_feedback(s, start, end)
-            text = self._clean(text)
+            text, text_format = self._formatted(text)
             if not text:
                 self._error(block.line(marker_pos), f"empty answer after '{marker}'")
                 continue
-            answers.append(GiftAnswer(text=text, fraction=fraction, feedback=self._clean(feedback)))
+            feedback, feedback_format = self._formatted(feedback)
+            answers.append(
+                GiftAnswer(
+                    text=text, fraction=fraction, feedback=feedback, format=text_format, feedback_format=feedback_format
+                )
+            )
         return answers
 
     def _parse_multichoice(self, block: _Block, question: GiftQuestion, start: int, end: int) -> None:
@@ -393,8 +437,7 @@ class _Parser:
             )
             return
         has_equals = any(marker == "=" for marker, *_rest in chunks)
-        single = has_equals or (len(positive) == 1 and positive[0].fraction == 1.0)
-        question.type = "multichoice" if single else "multichoice_multi"
+        question.type = "multichoice" if has_equals else "multichoice_multi"
         question.answers = answers
 
     def _parse_truefalse_or_short(self, block: _Block, question: GiftQuestion, start: int, end: int) -> None:
@@ -425,13 +468,19 @@ class _Parser:
                 )
                 return
             correct = words[0] in _TRUE_TOKENS
-            wrong = self._clean(parts[1]) if len(parts) > 1 else ""
-            right = self._clean(parts[2]) if len(parts) > 2 else ""
+            wrong, wrong_format = self._formatted(parts[1]) if len(parts) > 1 else ("", None)
+            right, right_format = self._formatted(parts[2]) if len(parts) > 2 else ("", None)
             question.type = "truefalse"
             question.correct = correct
             question.answers = [
-                GiftAnswer(text="true", fraction=1.0 if correct else 0.0, feedback=right if correct else wrong),
-                GiftAnswer(text="false", fraction=0.0 if correct else 1.0, feedback=wrong if correct else right),
+                GiftAnswer(
+                    text="true", fraction=1.0 if correct else 0.0, feedback=right if correct else wrong,
+                    feedback_format=right_format if correct else wrong_format,
+                ),
+                GiftAnswer(
+                    text="false", fraction=0.0 if correct else 1.0, feedback=wrong if correct else right,
+                    feedback_format=wrong_format if correct else right_format,
+                ),
             ]
             return
 
@@ -454,7 +503,7 @@ class _Parser:
         lead, chunks = self._chunks(s, start, end, "=")
         if self._reject_lead(block, lead, "'='"):
             return
-        pairs = []
+        pairs, formats = [], []
         for _marker, marker_pos, a, b in chunks:
             part = s[a:b]
             if "#" in part:
@@ -464,7 +513,8 @@ class _Parser:
             if arrow == -1:
                 self._error(block.line(marker_pos), f"matching pair {self._show(part)} has no '->'")
                 continue
-            sub_question = self._clean(part[:arrow])
+            # A spare answer ("= -> answer") keeps its empty sub-question, as in Moodle.
+            sub_question, sub_format = self._formatted(part[:arrow])
             answer = self._clean(part[arrow + 2 :])
             if not answer:
                 self._error(
@@ -473,6 +523,7 @@ class _Parser:
                 )
                 continue
             pairs.append((sub_question, answer))
+            formats.append(sub_format)
         if len(pairs) < len(chunks):
             return
         sub_questions = sum(1 for sub_question, _answer in pairs if sub_question)
@@ -486,6 +537,8 @@ class _Parser:
             return
         question.type = "matching"
         question.pairs = pairs
+        if any(formats):
+            question.subquestion_formats = formats
 
     def _parse_numerical(self, block: _Block, question: GiftQuestion, start: int, end: int) -> None:
         s = block.text
@@ -509,7 +562,7 @@ class _Parser:
             if answer is None:
                 continue
             answer.fraction = fraction
-            answer.feedback = self._clean(raw_feedback)
+            answer.feedback, answer.feedback_format = self._formatted(raw_feedback)
             answers.append(answer)
         if len(self.errors) > errors_before:
             return

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import re
+
 from .model import GAP, GiftAnswer, GiftQuestion
+
+_FORMAT_MARKER = re.compile(r"\[(moodle|html|plain|markdown)\]", re.IGNORECASE)
 
 _INDENT = "    "
 
@@ -69,7 +73,10 @@ def _write_question(question: GiftQuestion) -> str:
 
 
 def _write_block(question: GiftQuestion) -> str:
-    general = f"####{escape(question.general_feedback)}" if question.general_feedback else ""
+    general = (
+        f"####{_marked(question.general_feedback, question.general_feedback_format)}"
+        if question.general_feedback or question.general_feedback_format else ""
+    )
     kind = question.type
 
     if kind == "essay":
@@ -87,7 +94,8 @@ def _write_block(question: GiftQuestion) -> str:
                 raise ValueError(f"short answer {answer.text!r} contains '->', which GIFT reads as matching")
         lines = [_choice_line("=", answer, default=1.0) for answer in question.answers]
     elif kind == "matching":
-        lines = [_matching_line(sub_question, answer) for sub_question, answer in question.pairs]
+        formats = list(question.subquestion_formats) or [None] * len(question.pairs)
+        lines = [_matching_line(sub, answer, fmt) for (sub, answer), fmt in zip(question.pairs, formats)]
     elif kind == "numerical":
         lines = [_numerical_line(answer) for answer in question.answers]
         if len(lines) == 1 and lines[0].startswith("=") and not lines[0].startswith("=%"):
@@ -116,16 +124,25 @@ def _weight_prefix(fraction: float, default: float, text: str = "") -> str:
     return _format_weight(fraction)
 
 
-def _feedback(feedback: str) -> str:
-    return "#" + escape(feedback) if feedback else ""
+def _marked(text: str, text_format: str | None) -> str:
+    """Escaped text behind its "[format]" marker, when it has one of its own."""
+    if text_format:
+        return f"[{text_format}]" + escape(text)
+    if _FORMAT_MARKER.match(text):
+        raise ValueError(f"text {text!r} starts with a format marker GIFT would strip")
+    return escape(text)
+
+
+def _feedback(feedback: str, feedback_format: str | None = None) -> str:
+    return "#" + _marked(feedback, feedback_format) if feedback or feedback_format else ""
 
 
 def _choice_line(marker: str, answer: GiftAnswer, default: float) -> str:
     return (
         marker
         + _weight_prefix(answer.fraction, default, answer.text)
-        + escape(answer.text)
-        + _feedback(answer.feedback)
+        + _marked(answer.text, answer.format)
+        + _feedback(answer.feedback, answer.feedback_format)
     )
 
 
@@ -145,12 +162,12 @@ def _multichoice_lines(answers: list[GiftAnswer]) -> list[str]:
     ]
 
 
-def _matching_line(sub_question: str, answer: str) -> str:
+def _matching_line(sub_question: str, answer: str, sub_format: str | None = None) -> str:
     if "->" in sub_question:
         raise ValueError(f"matching sub-question {sub_question!r} contains '->'")
-    if not sub_question:
+    if not sub_question and not sub_format:
         return "= -> " + escape(answer)
-    return "=" + escape(sub_question) + " -> " + escape(answer)
+    return "=" + _marked(sub_question, sub_format) + " -> " + escape(answer)
 
 
 def _number(value: float) -> str:
@@ -167,25 +184,25 @@ def _numerical_line(answer: GiftAnswer) -> str:
     elif answer.is_catch_all:
         if round(answer.fraction, 7) == 0.0:
             # Moodle's own spelling of "feedback for any other answer".
-            return "~" + _feedback(answer.feedback)
+            return "~" + _feedback(answer.feedback, answer.feedback_format)
         body = "*"
     else:
         tolerance = answer.tolerance or 0.0
         body = _number(answer.value) + (f":{_number(tolerance)}" if tolerance else "")
-    return "=" + _weight_prefix(answer.fraction, 1.0) + body + _feedback(answer.feedback)
+    return "=" + _weight_prefix(answer.fraction, 1.0) + body + _feedback(answer.feedback, answer.feedback_format)
 
 
 def _truefalse_body(question: GiftQuestion) -> str:
-    feedback = {answer.text.lower(): answer.feedback for answer in question.answers}
+    feedback = {answer.text.lower(): (answer.feedback, answer.feedback_format) for answer in question.answers}
     correct = question.correct
     if correct is None:
         correct = any(answer.text.lower() == "true" and answer.fraction > 0 for answer in question.answers)
-    right = feedback.get("true" if correct else "false", "")
-    wrong = feedback.get("false" if correct else "true", "")
+    right = feedback.get("true" if correct else "false", ("", None))
+    wrong = feedback.get("false" if correct else "true", ("", None))
     # Moodle order: feedback for a wrong answer first, then for a right one.
     body = "TRUE" if correct else "FALSE"
-    if right:
-        body += "#" + escape(wrong) + "#" + escape(right)
-    elif wrong:
-        body += "#" + escape(wrong)
+    if right[0] or right[1]:
+        body += "#" + _marked(*wrong) + "#" + _marked(*right)
+    elif wrong[0] or wrong[1]:
+        body += "#" + _marked(*wrong)
     return body

@@ -165,8 +165,9 @@ def test_partial_credit_next_to_an_equals_answer_stays_single_choice():
     }
 
 
-def test_single_full_weight_answer_without_equals_is_single_choice():
-    assert parse_one("Pick one {~%100%right ~wrong}")["type"] == "multichoice"
+def test_single_full_weight_answer_without_equals_is_multiple_answers_as_in_moodle():
+    # Moodle: no answer marked "=" makes a multiple-answer question, whatever the weights.
+    assert parse_one("Pick one {~%100%right ~wrong}")["type"] == "multichoice_multi"
 
 
 def test_one_third_weights_are_rounded_to_seven_decimals():

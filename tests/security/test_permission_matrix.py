@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from courses.models import Enrollment
 from discussions.models import Post, Thread
+from lessons.models import DiscussionPrompt
 from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
@@ -83,6 +84,21 @@ MATRIX = {
     "courses:gradebook:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
     "courses:gradebook:student": ("get", ["course", "user_id"], staff_only(200)),
     "courses:gradebook:quiz": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:index": ("get", ["course"], staff_only(200)),
+    "courses:studio:quiz": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_export": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_settings": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:question": ("get", ["course", "lesson", "question"], staff_only(200)),
+    "courses:studio:question_action": ("post", ["course", "lesson", "question"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:lessons": ("get", ["course"], staff_only(200)),
+    "courses:studio:lesson": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:lesson_action": ("post", ["course", "lesson"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:prompt_add": ("post", ["course", "lesson"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:prompt": ("post", ["course", "lesson", "prompt"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:people": ("get", ["course"], staff_only(200)),
+    "courses:studio:enrollment": ("post", ["course", "user_id"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:scheme": ("get", ["course"], staff_only(200)),
+    "courses:studio:copy": ("get", ["course"], staff_only(200)),
     "notifications:list": ("get", [], members(200, outsider=200)),
     "notifications:read": ("post", [], members(302, outsider=302)),
     "reminders:preferences": ("get", [], members(200, outsider=200)),
@@ -93,6 +109,8 @@ POST_DATA = {
     "courses:discussions:thread_moderate": {"action": "pin"},
     "courses:discussions:post_moderate": {"action": "endorse"},
     "set_language": {"language": "en", "next": "/"},
+    "courses:studio:question_action": {"action": "hide"},
+    "courses:studio:enrollment": {"action": "save", "role": "student"},
 }
 
 
@@ -125,6 +143,8 @@ def world(db):
         "calendar_token": calendar_token(user_id=student.pk),
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
     }
+    values["question"] = quiz.questions.first().pk
+    values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
     return people, values
 
 
@@ -161,7 +181,8 @@ def test_every_post_needs_a_csrf_token(world, name):
     people, values = world
     method, keys, _expected = MATRIX[name]
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people["instructor"] if "moderate" in name or "regrade" in name else people["student"])
+    staff_post = "moderate" in name or "regrade" in name or name.startswith("courses:studio:")
+    client.force_login(people["instructor"] if staff_post else people["student"])
 
     response = client.post(url_for(name, keys, values), POST_DATA.get(name, {}))
 

@@ -1,0 +1,179 @@
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Enrollment
+from quizzes.models import Quiz
+
+# A quiz of a few hundred questions is well under this; anything larger is not a quiz file.
+MAX_GIFT_BYTES = 512 * 1024
+MAX_CSV_BYTES = 1024 * 1024
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def _datetime_field(label, help_text=""):
+    return forms.DateTimeField(
+        label=label, required=False, help_text=help_text, widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+    )
+
+
+def read_text_upload(upload, *, max_bytes: int) -> str:
+    """The uploaded file as text; ValidationError with a message people understand otherwise."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)d KB); the limit is %(max)d KB."),
+            params={"size": upload.size // 1024, "max": max_bytes // 1024},
+        )
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file is not UTF-8 text. Save it as “UTF-8” (in Excel: CSV UTF-8; in a text editor: encoding UTF-8) and upload it again.")
+        ) from None
+    if "\x00" in text:
+        raise ValidationError(_("The file contains NUL characters: it is not a text file."))
+    return text
+
+
+class GiftForm(forms.Form):
+    """A GIFT file, or its text pasted or corrected in place; `text` is what the import reads."""
+
+    gift_file = forms.FileField(label=_("GIFT file"), required=False, help_text=_("A .gift or .txt file in UTF-8."))
+    gift_text = forms.CharField(
+        label=_("GIFT text"), required=False, widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "font-monospace"}),
+        help_text=_("Or paste the questions here; correct them here after a preview."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("gift_file")
+        if upload:
+            try:
+                cleaned["gift_text"] = read_text_upload(upload, max_bytes=MAX_GIFT_BYTES)
+            except ValidationError as exc:
+                self.add_error("gift_file", exc)
+                return cleaned
+            # Keep what was read in the form, so a correction starts from it.
+            self.data = self.data.copy()
+            self.data["gift_text"] = cleaned["gift_text"]
+        text = cleaned.get("gift_text") or ""
+        if len(text.encode("utf-8")) > MAX_GIFT_BYTES:
+            self.add_error("gift_text", _("The text is too long; the limit is %(max)d KB.") % {"max": MAX_GIFT_BYTES // 1024})
+        elif "\x00" in text:
+            self.add_error("gift_text", _("The text contains NUL characters."))
+        elif not text.strip() and not self.errors:
+            raise ValidationError(_("Choose a GIFT file or paste its text."))
+        return cleaned
+
+
+class QuestionForm(forms.Form):
+    gift_text = forms.CharField(
+        label=_("The question in GIFT"), max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace"}),
+    )
+
+    def clean_gift_text(self):
+        text = self.cleaned_data["gift_text"]
+        if "\x00" in text:
+            raise ValidationError(_("The text contains NUL characters."))
+        return text
+
+
+class QuizSettingsForm(forms.ModelForm):
+    opens_at = _datetime_field(_("Opens at"), _("Empty: open now."))
+    due_at = _datetime_field(_("Due at"), _("Empty: no due date."))
+
+    class Meta:
+        model = Quiz
+        fields = ["opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
+                  "shuffle_questions", "shuffle_choices", "review_policy", "late_policy"]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens_at and due_at and due_at <= opens_at:
+            self.add_error("due_at", _("The due date must come after the opening date."))
+        if due_at and due_at != self.instance.due_at and due_at < timezone.now():
+            self.add_error("due_at", _("This date is in the past: choose a later one."))
+        return cleaned
+
+    def _post_clean(self):
+        # Validation only: the studio service saves, so the instance is left as it was.
+        pass
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    objectives = forms.CharField(
+        label=_("Learning objectives"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One objective per line."),
+    )
+    is_published = forms.BooleanField(label=_("Published (students see it)"), required=False)
+    due_at = _datetime_field(_("Quiz due at"), _("The lesson's quiz, discussion and reading are due then. Empty: no due date."))
+
+    def clean_objectives(self):
+        return [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
+
+    def __init__(self, *args, current_due_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_due_at = current_due_at
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if due_at and due_at != self.current_due_at and due_at < timezone.now():
+            raise ValidationError(_("This date is in the past: choose a later one."))
+        return due_at
+
+
+class PromptForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EnrollmentCsvForm(forms.Form):
+    csv_file = forms.FileField(
+        label=_("CSV file"), help_text=_("One person per line: e-mail, first name, last name, group (optional). A header line is allowed.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices, initial=Enrollment.Role.STUDENT)
+
+    def clean_csv_file(self):
+        return read_text_upload(self.cleaned_data["csv_file"], max_bytes=MAX_CSV_BYTES)
+
+
+class EnrolOneForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices, initial=Enrollment.Role.STUDENT)
+    group = forms.CharField(label=_("Group"), max_length=50, required=False)
+
+
+class EnrollmentForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices)
+    group = forms.CharField(label=_("Group"), max_length=50, required=False)
+
+
+class CourseCopyForm(forms.Form):
+    new_slug = forms.SlugField(label=_("Address of the copy"), max_length=80, help_text=_("Letters, digits and hyphens, e.g. marketing-numerique-h2027."))
+    title = forms.CharField(label=_("Title of the copy"), max_length=200)
+    starts_on = forms.DateField(label=_("The new term starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on < timezone.localdate():
+            raise ValidationError(_("This date is in the past: choose a later one."))
+        return starts_on
+
+
+def starts_on_default() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=120)

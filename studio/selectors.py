@@ -1,0 +1,120 @@
+"""Reads of the instructor studio: each page in a fixed number of queries whatever the class size."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from courses.models import Course, Enrollment
+from gradebook.computation import TOTAL_KEY
+from gradebook.selectors import gradebook_rows, scheme_from_record
+from lessons.models import Lesson
+from quizzes.models import Question, Quiz
+from studio.models import StudioAuditLog
+
+AUDIT_LINES_SHOWN = 50
+
+
+def studio_lessons(*, course: Course) -> list[Lesson]:
+    """Every lesson (published or not) with its quiz and counts of active questions and prompts: one query."""
+    return list(
+        Lesson.objects.filter(course=course)
+        .select_related("quiz")
+        .defer("blocks")
+        .annotate(
+            questions_total=Count("quiz__questions", filter=Q(quiz__questions__is_active=True), distinct=True),
+            prompts_total=Count("prompts", filter=Q(prompts__is_active=True), distinct=True),
+        )
+        .order_by("position")
+    )
+
+
+def quiz_questions(*, quiz: Quiz) -> list[Question]:
+    """The quiz's current questions in order, each with how many responses it has (`answered`): one query."""
+    return list(
+        Question.objects.filter(quiz=quiz, is_active=True)
+        .annotate(answered=Count("responses"))
+        .order_by("position", "pk")
+    )
+
+
+def audit_lines(*, course: Course, limit: int = AUDIT_LINES_SHOWN) -> list[StudioAuditLog]:
+    return list(StudioAuditLog.objects.filter(course=course).select_related("actor").order_by("-created_at", "-pk")[:limit])
+
+
+def course_people(*, course: Course) -> list[Enrollment]:
+    return list(
+        Enrollment.objects.filter(course=course).select_related("user").order_by("role", "user__last_name", "user__first_name", "user__username")
+    )
+
+
+def removed_people(*, course: Course, enrolled_ids: set[int]) -> list[StudioAuditLog]:
+    """The last removal of each person no longer enrolled, for the "restore" buttons: one query."""
+    seen, lines = set(), []
+    for line in StudioAuditLog.objects.filter(course=course, action="enrollment_remove").order_by("-created_at", "-pk"):
+        user_id = line.changes.get("user_id")
+        if user_id in seen or user_id in enrolled_ids:
+            continue
+        seen.add(user_id)
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class TotalChange:
+    name: str
+    before: Decimal | None
+    after: Decimal | None
+    letter_before: str
+    letter_after: str
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class SchemePreview:
+    changes: list[TotalChange]
+
+    def _mean(self, attribute: str) -> Decimal | None:
+        values = [getattr(c, attribute) for c in self.changes if getattr(c, attribute) is not None]
+        return round(sum(values) / len(values), 2) if values else None
+
+    @property
+    def mean_before(self):
+        return self._mean("before")
+
+    @property
+    def mean_after(self):
+        return self._mean("after")
+
+    @property
+    def letters_changed(self) -> int:
+        return sum(1 for c in self.changes if c.letter_before != c.letter_after)
+
+
+def scheme_preview(*, course: Course, proposed) -> SchemePreview:
+    """Each student's total so far under the saved scheme and under `proposed` (an unsaved GradingScheme).
+
+    The items (quiz, participation and reading grades, overrides included) are
+    those of the saved scheme; the proposed weights and letter scale are applied
+    to them. The participation credits and late penalty change item values and
+    show in the gradebook once saved.
+    """
+    from gradebook.computation import grade_from_items
+
+    scheme = scheme_from_record(proposed)
+    changes = []
+    for row in gradebook_rows(course=course).rows:
+        grade = row.grade
+        overrides = {TOTAL_KEY: grade.total_so_far} if grade.total_overridden else None
+        after = grade_from_items(scheme=scheme, items=grade.items.values(), overrides=overrides)
+        user = row.enrollment.user
+        changes.append(TotalChange(
+            name=user.get_full_name() or user.username, before=grade.total_so_far, after=after.total_so_far,
+            letter_before=grade.letter, letter_after=after.letter,
+        ))
+    return SchemePreview(changes=changes)

@@ -1,0 +1,498 @@
+"""Writes of the instructor studio.
+
+Each function checks, acts through the owning app's own service where one
+exists (the GIFT import and its versioning, the CSV enrolment, the grading
+scheme, the prompt threads), does nothing when the wanted state is already
+there, and writes one `StudioAuditLog` line for every change. The caller
+(a view or a command) has already checked that the actor may write.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Course, Enrollment
+from courses.selectors import course_lead_instructor
+from courses.services import enrollments_bulk_create_from_csv
+from discussions.services import prompt_threads_sync
+from gradebook.selectors import grading_scheme_for
+from gradebook.services import grading_scheme_update
+from lessons.models import DiscussionPrompt, Lesson
+from quizzes.gift import parse_gift, write_gift
+from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.question_data import gift_from_question
+from quizzes.services import GiftImportError, QuizImportReport, quiz_ensure, quiz_import_gift
+from studio.models import StudioAuditLog
+
+# Positions are unique per course (lessons) and per lesson (prompts): a swap parks one row here first.
+PARKING_OFFSET = 100_000
+QUIZ_SETTING_FIELDS = (
+    "opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
+    "shuffle_questions", "shuffle_choices", "review_policy", "late_policy",
+)
+
+
+class StudioError(Exception):
+    """A change the rules refuse; the message is for the instructor who tried it."""
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def audit_record(*, course: Course, actor, action: str, target: str = "", changes: dict | None = None) -> StudioAuditLog:
+    return StudioAuditLog.objects.create(
+        course=course, actor=actor, action=action, target=str(target)[:300],
+        changes={key: _jsonable(value) for key, value in (changes or {}).items()},
+    )
+
+
+def _diff(instance, values: dict) -> dict:
+    """{field: [old, new]} for the values that differ from the instance's."""
+    return {name: [getattr(instance, name), value] for name, value in values.items() if getattr(instance, name) != value}
+
+
+# --- Quiz content ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def studio_quiz_import(*, lesson: Lesson, text: str, actor) -> QuizImportReport:
+    """Replace the lesson's questions with a GIFT text through the quiz import (same versioning rule).
+
+    A hidden question stays hidden in its new version.
+    """
+    hidden = list(Question.objects.filter(quiz__lesson=lesson, is_active=True, is_hidden=True).values_list("key", flat=True))
+    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)
+    if hidden:
+        Question.objects.filter(quiz=report.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
+    changed = report.created or report.updated or report.versioned or report.retired or report.deleted
+    if changed:
+        audit_record(
+            course=lesson.course, actor=actor, action="quiz_import", target=lesson.title,
+            changes={"created": report.created, "updated": report.updated, "versioned": report.versioned,
+                     "retired": report.retired, "deleted": report.deleted},
+        )
+    return report
+
+
+def quiz_gift_text(*, quiz: Quiz) -> str:
+    """The quiz's current questions as GIFT, in their order (what export_gift writes)."""
+    questions = Question.objects.filter(quiz=quiz, is_active=True).order_by("position", "pk")
+    return write_gift(gift_from_question(q) for q in questions)
+
+
+def question_gift_text(*, question: Question) -> str:
+    """One question's GIFT for editing; its category stays the question's, so no $CATEGORY line."""
+    gift = gift_from_question(question)
+    gift.category = None
+    return write_gift([gift]).strip()
+
+
+def parse_one_question(*, question: Question, text: str):
+    """The edited GIFT of one question, checked; raises StudioError with every problem and its line."""
+    result = parse_gift(text)
+    if result.errors:
+        raise StudioError("; ".join(_("Line %(line)d: %(message)s") % {"line": e.line, "message": e.message} for e in result.errors))
+    if len(result.questions) != 1:
+        raise StudioError(_("Write exactly one question here (found %(count)d).") % {"count": len(result.questions)})
+    edited = result.questions[0]
+    if question.title and not edited.title:
+        edited.title = question.title  # the title identifies the question across imports
+    if edited.title != question.title:
+        raise StudioError(_("Keep the title “%(title)s”: it identifies the question, and attempts refer to it.") % {"title": question.title})
+    if edited.category is None:
+        edited.category = question.category or None
+    return edited
+
+
+@transaction.atomic
+def studio_question_update(*, question: Question, text: str, actor) -> QuizImportReport:
+    """Change one question through the quiz import: answered, it gets a new version; attempts keep theirs."""
+    edited = parse_one_question(question=question, text=text)
+    questions = list(Question.objects.filter(quiz=question.quiz, is_active=True).order_by("position", "pk"))
+    gifts = [edited if q.pk == question.pk else gift_from_question(q) for q in questions]
+    hidden = {q.key for q in questions if q.is_hidden}
+    try:
+        report = quiz_import_gift(lesson=question.quiz.lesson, text=write_gift(gifts), actor=actor)
+    except GiftImportError as exc:
+        raise StudioError(str(exc)) from exc
+    # A new version starts visible; keep what the instructor hid hidden.
+    if hidden:
+        Question.objects.filter(quiz=question.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
+    if report.updated or report.versioned or report.created:
+        audit_record(
+            course=question.quiz.lesson.course, actor=actor, action="question_edit", target=question.title or question.key,
+            changes={"new_version": bool(report.versioned), "lesson": question.quiz.lesson.slug},
+        )
+    return report
+
+
+@transaction.atomic
+def studio_question_move(*, question: Question, direction: str, actor, seen_at: int | None = None) -> bool:
+    """Swap the question with its neighbour above ("up") or below ("down"); False at either end.
+
+    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post)
+    finds it moved already and does nothing.
+    """
+    siblings = list(Question.objects.select_for_update().filter(quiz_id=question.quiz_id, is_active=True).order_by("position", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(siblings) or seen_at not in (None, index):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    Question.objects.bulk_update(siblings, ["position"])
+    audit_record(course=question.quiz.lesson.course, actor=actor, action="question_move", target=question.title or question.key,
+                 changes={"direction": direction})
+    return True
+
+
+@transaction.atomic
+def studio_question_hide(*, question: Question, hidden: bool, actor) -> bool:
+    """Hide a question from new attempts (or show it again); False when it already was."""
+    if question.is_hidden == hidden:
+        return False
+    question.is_hidden = hidden
+    question.save(update_fields=["is_hidden"])
+    audit_record(course=question.quiz.lesson.course, actor=actor, action="question_hide" if hidden else "question_show",
+                 target=question.title or question.key, changes={"is_hidden": [not hidden, hidden]})
+    return True
+
+
+@transaction.atomic
+def studio_question_delete(*, question: Question, actor) -> None:
+    """Delete a question nobody answered; an answered one can only be hidden (its answers stay)."""
+    if Response.objects.filter(question=question).exists():
+        raise StudioError(_("Students have answered this question: hide it instead, their answers stay."))
+    course = question.quiz.lesson.course
+    target = question.title or question.key
+    question.delete()
+    audit_record(course=course, actor=actor, action="question_delete", target=target)
+
+
+# --- Quiz settings --------------------------------------------------------------------------------
+
+
+def quiz_settings_consequences(*, quiz: Quiz, values: dict, now=None) -> list[str]:
+    """What a change of settings does to work already there, in plain words."""
+    now = now or timezone.now()
+    changes = _diff(quiz, values)
+    notes = []
+    attempts = Attempt.objects.filter(quiz=quiz, is_preview=False)
+    if "time_limit_minutes" in changes:
+        started = attempts.filter(status=Attempt.Status.IN_PROGRESS).count()
+        if started:
+            notes.append(_("%(count)d attempts already started will keep their original time limit.") % {"count": started})
+    if "max_attempts" in changes and values["max_attempts"] is not None:
+        over = attempts.values("user").annotate(n=Max("number")).filter(n__gte=values["max_attempts"]).count()
+        if over:
+            notes.append(_("%(count)d students have already used %(max)d attempts or more: they cannot start another one.")
+                         % {"count": over, "max": values["max_attempts"]})
+    if "grading_method" in changes:
+        graded = attempts.filter(status=Attempt.Status.SUBMITTED).values("user").distinct().count()
+        if graded:
+            notes.append(_("The quiz grade of %(count)d students will be computed again with the new method.") % {"count": graded})
+    if "due_at" in changes:
+        missing = Enrollment.objects.filter(course=quiz.lesson.course, role=Enrollment.Role.STUDENT).exclude(
+            user__quiz_attempts__quiz=quiz, user__quiz_attempts__status=Attempt.Status.SUBMITTED
+        ).count()
+        notes.append(_("%(count)d students have not submitted this quiz yet; reminders follow the new due date.") % {"count": missing})
+    if "review_policy" in changes:
+        notes.append(_("Students who already submitted see (or stop seeing) the correct answers according to the new rule."))
+    if "late_policy" in changes and values["late_policy"] == Quiz.LatePolicy.REFUSE:
+        notes.append(_("After the due date no new attempt can start, and attempts in progress end at the due date."))
+    return notes
+
+
+@transaction.atomic
+def studio_quiz_settings_update(*, quiz: Quiz, actor, now=None, **values) -> dict:
+    """Change a quiz's settings; only changed fields are saved and logged. Returns {field: [old, new]}."""
+    unknown = set(values) - set(QUIZ_SETTING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown quiz settings: {sorted(unknown)}")
+    now = now or timezone.now()
+    changes = _diff(quiz, values)
+    if not changes:
+        return {}
+    opens_at, due_at = values.get("opens_at", quiz.opens_at), values.get("due_at", quiz.due_at)
+    if "due_at" in changes and due_at is not None and due_at < now:
+        raise StudioError(_("The due date is in the past: choose a later one."))
+    if opens_at and due_at and due_at <= opens_at:
+        raise StudioError(_("The due date must come after the opening date."))
+    for name, (_old, new) in changes.items():
+        setattr(quiz, name, new)
+    quiz.save(update_fields=[*changes, "updated_at"])
+    audit_record(course=quiz.lesson.course, actor=actor, action="quiz_settings", target=quiz.lesson.title, changes=changes)
+    return changes
+
+
+# --- Lessons ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def studio_lesson_update(*, lesson: Lesson, actor, **values) -> dict:
+    """Change a lesson's title, summary, objectives or publication; only what changed is saved and logged."""
+    allowed = {"title", "summary", "objectives", "is_published"}
+    if set(values) - allowed:
+        raise TypeError(f"unknown lesson fields: {sorted(set(values) - allowed)}")
+    changes = _diff(lesson, values)
+    if not changes:
+        return {}
+    for name, (_old, new) in changes.items():
+        setattr(lesson, name, new)
+    lesson.save(update_fields=[*changes, "updated_at"])
+    audit_record(course=lesson.course, actor=actor, action="lesson_edit", target=lesson.title, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def studio_lesson_move(*, lesson: Lesson, direction: str, actor, seen_at: int | None = None) -> bool:
+    """Swap the lesson with its neighbour; `seen_at` as for questions makes a repeated click do nothing."""
+    siblings = list(Lesson.objects.select_for_update().filter(course_id=lesson.course_id).order_by("position"))
+    index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other_index < len(siblings) or seen_at not in (None, index):
+        return False
+    other = siblings[other_index]
+    first, second = lesson.position, other.position
+    lesson.position = first + PARKING_OFFSET
+    lesson.save(update_fields=["position"])
+    other.position = first
+    other.save(update_fields=["position"])
+    lesson.position = second
+    lesson.save(update_fields=["position"])
+    audit_record(course=lesson.course, actor=actor, action="lesson_move", target=lesson.title, changes={"direction": direction})
+    return True
+
+
+def _prompt_threads(lesson: Lesson) -> None:
+    prompt_threads_sync(lesson=lesson, author=course_lead_instructor(course=lesson.course))
+
+
+@transaction.atomic
+def studio_prompt_add(*, lesson: Lesson, title: str, body: str, actor) -> DiscussionPrompt:
+    last = lesson.prompts.aggregate(last=Max("position"))["last"] or 0
+    prompt = DiscussionPrompt.objects.create(lesson=lesson, position=last + 1, title=title.strip(), body=body.strip())
+    _prompt_threads(lesson)
+    audit_record(course=lesson.course, actor=actor, action="prompt_add", target=prompt.title, changes={"lesson": lesson.slug})
+    return prompt
+
+
+@transaction.atomic
+def studio_prompt_update(*, prompt: DiscussionPrompt, actor, **values) -> dict:
+    """Reword a prompt or retire it (is_active False) / bring it back; answers are never deleted."""
+    allowed = {"title", "body", "is_active"}
+    if set(values) - allowed:
+        raise TypeError(f"unknown prompt fields: {sorted(set(values) - allowed)}")
+    changes = _diff(prompt, values)
+    if not changes:
+        return {}
+    for name, (_old, new) in changes.items():
+        setattr(prompt, name, new)
+    prompt.save(update_fields=list(changes))
+    _prompt_threads(prompt.lesson)
+    audit_record(course=prompt.lesson.course, actor=actor, action="prompt_edit", target=prompt.title, changes=changes)
+    return changes
+
+
+# --- People -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrollmentCsvResult:
+    created_users: int
+    created_enrollments: int
+    already_enrolled: int
+
+
+def _csv_duplicates(csv_text: str) -> list[str]:
+    import csv
+    import io
+
+    seen, errors = {}, []
+    for line_number, row in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
+        email = (row[0].strip().lower() if row else "")
+        if not email or "@" not in email:
+            continue
+        if email in seen:
+            errors.append(_("Line %(line)d: “%(email)s” is already on line %(first)d.") % {"line": line_number, "email": email, "first": seen[email]})
+        else:
+            seen[email] = line_number
+    return errors
+
+
+def _line_number(message: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in message).split()
+    return int(digits[0]) if digits else 0
+
+
+@transaction.atomic
+def studio_enrollments_from_csv(*, course: Course, csv_text: str, role: str, actor) -> EnrollmentCsvResult:
+    """Enrol a CSV through the admin's all-or-nothing service; a duplicate line is an error too."""
+    errors = _csv_duplicates(csv_text)
+    try:
+        result = enrollments_bulk_create_from_csv(course=course, csv_text=csv_text, role=role)
+    except ValidationError as exc:
+        errors = exc.messages + errors
+    if errors:
+        # Raised inside the transaction: whatever the service wrote is rolled back.
+        raise ValidationError(sorted(errors, key=_line_number))
+    if result.created_enrollments:
+        audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
+                     changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
+    return EnrollmentCsvResult(result.created_users, result.created_enrollments, result.already_enrolled)
+
+
+@transaction.atomic
+def studio_enrollment_update(*, enrollment: Enrollment, actor, **values) -> dict:
+    """Change a person's role or group in the course."""
+    allowed = {"role", "group"}
+    if set(values) - allowed:
+        raise TypeError(f"unknown enrolment fields: {sorted(set(values) - allowed)}")
+    changes = _diff(enrollment, values)
+    if not changes:
+        return {}
+    if "role" in changes and enrollment.user_id == actor.pk:
+        raise StudioError(_("You cannot change your own role."))
+    for name, (_old, new) in changes.items():
+        setattr(enrollment, name, new)
+    enrollment.save(update_fields=list(changes))
+    audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=enrollment.user.email or enrollment.user.username,
+                 changes={"user_id": [enrollment.user_id, enrollment.user_id], **changes})
+    return changes
+
+
+@transaction.atomic
+def studio_enrollment_remove(*, enrollment: Enrollment, actor) -> None:
+    """Remove a person from the course. Their work (attempts, posts, progress) stays; re-enrolling brings it back."""
+    if enrollment.user_id == actor.pk:
+        raise StudioError(_("You cannot remove yourself from the course."))
+    audit_record(course=enrollment.course, actor=actor, action="enrollment_remove", target=enrollment.user.email or enrollment.user.username,
+                 changes={"user_id": enrollment.user_id, "role": enrollment.role, "group": enrollment.group})
+    enrollment.delete()
+
+
+@transaction.atomic
+def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollment:
+    """Enrol again, with the role and group they had, someone removed from the course."""
+    existing = Enrollment.objects.filter(course=course, user_id=user_id).first()
+    if existing is not None:
+        return existing
+    removal = StudioAuditLog.objects.filter(course=course, action="enrollment_remove", changes__user_id=user_id).first()
+    if removal is None:
+        raise StudioError(_("This person was never removed from the course."))
+    enrollment = Enrollment.objects.create(course=course, user_id=user_id, role=removal.changes.get("role", Enrollment.Role.STUDENT),
+                                           group=removal.changes.get("group", ""))
+    audit_record(course=course, actor=actor, action="enrollment_restore", target=removal.target, changes={"user_id": user_id})
+    return enrollment
+
+
+# --- Grading scheme ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def studio_grading_scheme_update(*, course: Course, actor, **values):
+    """Save the scheme through the gradebook's service and log what changed."""
+    # Before the first save the defaults apply: the change is logged against them.
+    changes = _diff(grading_scheme_for(course=course), values)
+    scheme = grading_scheme_update(course=course, **values)
+    if changes:
+        audit_record(course=course, actor=actor, action="grading_scheme", target=course.title, changes=changes)
+    return scheme
+
+
+# --- Course copy ------------------------------------------------------------------------------------
+
+
+def _shift(value, delta: dt.timedelta):
+    return value + delta if value is not None else None
+
+
+def _term_start(course: Course) -> dt.date:
+    """The source's start date; without one, a week before its first quiz date (today if it has none)."""
+    if course.starts_on:
+        return course.starts_on
+    quizzes = Quiz.objects.filter(lesson__course=course)
+    dates = [d for pair in quizzes.values_list("opens_at", "due_at") for d in pair if d is not None]
+    if not dates:
+        return timezone.localdate()
+    return timezone.localtime(min(dates)).date() - dt.timedelta(weeks=1)
+
+
+@transaction.atomic
+def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None, title: str = "") -> Course:
+    """Copy a course for a new term: lessons, prompts, quizzes (questions and settings), scheme; no students, no posts.
+
+    Every date moves by the gap between the two start dates (a source without a start date
+    is taken to start a week before its first quiz date). The copy's
+    staff are the source's instructors (and the actor). Running it again
+    for the same slug returns the copy already made.
+    """
+    existing = Course.objects.filter(slug=new_slug).first()
+    if existing is not None:
+        if StudioAuditLog.objects.filter(course=existing, action="course_copy", changes__source=course.slug).exists():
+            return existing
+        raise StudioError(_("A course with the address “%(slug)s” already exists.") % {"slug": new_slug})
+    delta = dt.timedelta(days=(starts_on - _term_start(course)).days)
+    copy = Course.objects.create(
+        slug=new_slug, title=title or course.title, description=course.description, starts_on=starts_on,
+        ends_on=_shift(course.ends_on, delta) if course.ends_on else None, time_zone=course.time_zone,
+        reminder_hours_before_due=course.reminder_hours_before_due,
+    )
+    staff = set(Enrollment.objects.filter(course=course, role=Enrollment.Role.INSTRUCTOR).values_list("user_id", flat=True))
+    if actor is not None and not actor.is_superuser:
+        staff.add(actor.pk)
+    Enrollment.objects.bulk_create(
+        [Enrollment(course=copy, user_id=user_id, role=Enrollment.Role.INSTRUCTOR) for user_id in sorted(staff)]
+    )
+    lesson_fields = ("source_key", "slug", "position", "title", "author", "source", "published_on", "summary",
+                     "objectives", "blocks", "word_count", "is_published")
+    for lesson in Lesson.objects.filter(course=course).prefetch_related("prompts").select_related("quiz").order_by("position"):
+        new_lesson = Lesson.objects.create(course=copy, **{name: getattr(lesson, name) for name in lesson_fields})
+        DiscussionPrompt.objects.bulk_create([
+            DiscussionPrompt(lesson=new_lesson, position=p.position, title=p.title, body=p.body, is_active=p.is_active)
+            for p in lesson.prompts.all()
+        ])
+        quiz = getattr(lesson, "quiz", None)
+        if quiz is not None:
+            new_quiz = quiz_ensure(lesson=new_lesson)
+            settings = {name: getattr(quiz, name) for name in QUIZ_SETTING_FIELDS}
+            settings["opens_at"], settings["due_at"] = _shift(quiz.opens_at, delta), _shift(quiz.due_at, delta)
+            Quiz.objects.filter(pk=new_quiz.pk).update(**settings)
+            text = quiz_gift_text(quiz=quiz)
+            if text:
+                # Through the import, so the copy's choice ids are its own.
+                quiz_import_gift(lesson=new_lesson, text=text, actor=actor)
+                hidden = list(Question.objects.filter(quiz=quiz, is_active=True, is_hidden=True).values_list("key", flat=True))
+                Question.objects.filter(quiz=new_quiz, key__in=hidden).update(is_hidden=True)
+        prompt_threads_sync(lesson=new_lesson, author=course_lead_instructor(course=copy))
+    scheme = grading_scheme_for(course=course)
+    if scheme.pk:
+        from gradebook.services import SCHEME_FIELDS
+
+        grading_scheme_update(course=copy, **{name: getattr(scheme, name) for name in SCHEME_FIELDS})
+    audit_record(course=copy, actor=actor, action="course_copy", target=copy.title,
+                 changes={"source": course.slug, "starts_on": starts_on, "days_shifted": delta.days})
+    audit_record(course=course, actor=actor, action="course_copied", target=new_slug, changes={"copy": new_slug})
+    return copy
+
+
+def user_by_login(*, login: str):
+    User = get_user_model()
+    login = login.strip()
+    return User.objects.filter(email__iexact=login).first() or User.objects.filter(username=login).first()

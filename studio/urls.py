@@ -1,0 +1,23 @@
+from django.urls import path
+
+from studio import views
+
+app_name = "studio"
+
+urlpatterns = [
+    path("", views.studio_index, name="index"),
+    path("quizzes/<slug:lesson>/", views.quiz_detail, name="quiz"),
+    path("quizzes/<slug:lesson>/export.gift", views.quiz_export, name="quiz_export"),
+    path("quizzes/<slug:lesson>/settings/", views.quiz_settings, name="quiz_settings"),
+    path("quizzes/<slug:lesson>/questions/<int:question>/", views.question_edit, name="question"),
+    path("quizzes/<slug:lesson>/questions/<int:question>/action/", views.question_action, name="question_action"),
+    path("lessons/", views.lessons, name="lessons"),
+    path("lessons/<slug:lesson>/", views.lesson_edit, name="lesson"),
+    path("lessons/<slug:lesson>/action/", views.lesson_action, name="lesson_action"),
+    path("lessons/<slug:lesson>/prompts/", views.prompt_add, name="prompt_add"),
+    path("lessons/<slug:lesson>/prompts/<int:prompt>/", views.prompt_edit, name="prompt"),
+    path("people/", views.people, name="people"),
+    path("people/<int:user_id>/", views.enrollment_action, name="enrollment"),
+    path("scheme/", views.scheme, name="scheme"),
+    path("copy/", views.course_copy, name="copy"),
+]

@@ -1,0 +1,444 @@
+"""The instructor studio. Staff (instructors and TAs) read every page; only instructors write.
+
+Each view opens the course once through `course_access`: a POST asks for the
+instructor role, so a TA or a student gets 403 and anyone outside the course
+404 before anything is read or written.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.models import Enrollment
+from courses.selectors import STAFF_ROLES, course_access
+from gradebook.forms import GradingSchemeForm
+from gradebook.selectors import grading_scheme_for
+from gradebook.services import GradebookError
+from lessons.models import DiscussionPrompt
+from lessons.selectors import lesson_for_course
+from quizzes.gift import parse_gift
+from quizzes.models import Question
+from quizzes.question_data import question_values_from_gift
+from quizzes.services import GiftImportError, quiz_ensure
+from studio import selectors, services
+from studio.forms import (
+    CourseCopyForm, EnrollmentCsvForm, EnrollmentForm, EnrolOneForm, GiftForm, LessonForm, PromptForm, QuestionForm,
+    QuizSettingsForm, starts_on_default,
+)
+
+INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
+
+
+def _access(request, course):
+    """Staff read; a POST needs the instructor role."""
+    return course_access(user=request.user, slug=course, roles=INSTRUCTOR_ONLY if request.method == "POST" else STAFF_ROLES)
+
+
+def _context(access, **extra):
+    return {"access": access, "course": access.course, "can_write": access.is_instructor, **extra}
+
+
+def _lesson(access, slug):
+    return lesson_for_course(course=access.course, slug=slug)
+
+
+def _seen_at(request) -> int | None:
+    """The place the page showed the item at, sent with a move so that a repeated post does nothing."""
+    try:
+        return int(request.POST["at"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _question(lesson, question_id) -> Question:
+    question = (
+        Question.objects.select_related("quiz__lesson__course")
+        .filter(pk=question_id, quiz__lesson=lesson, is_active=True)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+@login_required
+def studio_index(request, course):
+    access = _access(request, course)
+    context = _context(access, lessons=selectors.studio_lessons(course=access.course), audit=selectors.audit_lines(course=access.course))
+    return render(request, "studio/index.html", context)
+
+
+# --- Quiz ----------------------------------------------------------------------------------------
+
+
+class PreviewQuestion:
+    """A parsed GIFT question shaped like a stored one, for the preview (nothing saved)."""
+
+    def __init__(self, gift, number):
+        values = question_values_from_gift(gift=gift, quiz_id=0)
+        self.gift, self.line, self.number = gift, gift.line, number
+        self.pk = f"preview-{number}"
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def get_type_display(self):
+        return dict(Question.Type.choices).get(self.type, self.type)
+
+    @property
+    def stems(self):
+        return [(f"{self.pk}-{index}", stem) for index, (stem, _a) in enumerate(self.data.get("pairs", [])) if stem]
+
+    @property
+    def options(self):
+        return sorted({answer for _s, answer in self.data.get("pairs", [])})
+
+
+def _preview(text: str):
+    result = parse_gift(text)
+    return [PreviewQuestion(q, n) for n, q in enumerate(result.questions, start=1)], result.errors
+
+
+@login_required
+def quiz_detail(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    form = GiftForm()
+    preview, errors = None, None
+    if request.method == "POST":
+        form = GiftForm(request.POST, request.FILES)
+        if form.is_valid():
+            text = form.cleaned_data["gift_text"]
+            preview, errors = _preview(text)
+            if not errors and not preview:
+                form.add_error("gift_text", _("The text has no question: nothing to import."))
+                preview = None
+            elif not errors and "import" in request.POST:
+                try:
+                    report = services.studio_quiz_import(lesson=lesson_obj, text=text, actor=request.user)
+                except GiftImportError as exc:
+                    errors = exc.errors
+                else:
+                    messages.success(request, _("Quiz imported: %(created)d new, %(updated)d changed, %(versioned)d new versions "
+                                                "(answered questions), %(removed)d removed.") % {
+                        "created": report.created, "updated": report.updated, "versioned": report.versioned,
+                        "removed": report.retired + report.deleted})
+                    return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+            if not form.errors:
+                # The text stays in the form, fixed in place and previewed again until it has no error.
+                form = GiftForm(initial={"gift_text": text})
+    questions = selectors.quiz_questions(quiz=quiz) if quiz else []
+    context = _context(access, lesson=lesson_obj, quiz=quiz, questions=questions, form=form, preview=preview, errors=errors)
+    return render(request, "studio/quiz.html", context)
+
+
+@login_required
+def quiz_export(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    text = services.quiz_gift_text(quiz=quiz) if quiz else ""
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{lesson_obj.slug}.gift"'
+    return response
+
+
+@login_required
+def question_edit(request, course, lesson, question):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    question_obj = _question(lesson_obj, question)
+    answered = question_obj.responses.exists()
+    preview = None
+    live = request.headers.get("X-Requested-With") == "fetch"
+    if request.method == "POST":
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                edited = services.parse_one_question(question=question_obj, text=form.cleaned_data["gift_text"])
+                if "save" in request.POST and not live:
+                    services.studio_question_update(question=question_obj, text=form.cleaned_data["gift_text"], actor=request.user)
+                    messages.success(request, _("Question saved as a new version: attempts keep the old one.") if answered
+                                     else _("Question saved."))
+                    return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+                preview = PreviewQuestion(edited, 1)
+            except services.StudioError as exc:
+                form.add_error("gift_text", str(exc))
+        if live:
+            # The live preview (static/js/studio.js) replaces only the preview area.
+            return render(request, "studio/_question_live.html", {"form": form, "preview": preview})
+    else:
+        form = QuestionForm(initial={"gift_text": services.question_gift_text(question=question_obj)})
+    context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview)
+    return render(request, "studio/question_edit.html", context)
+
+
+@login_required
+@require_POST
+def question_action(request, course, lesson, question):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    question_obj = _question(lesson_obj, question)
+    action = request.POST.get("action")
+    try:
+        if action in ("up", "down"):
+            services.studio_question_move(question=question_obj, direction=action, actor=request.user, seen_at=_seen_at(request))
+        elif action in ("hide", "show"):
+            services.studio_question_hide(question=question_obj, hidden=action == "hide", actor=request.user)
+            messages.success(request, _("Question hidden from new attempts.") if action == "hide" else _("Question shown again."))
+        elif action == "delete":
+            services.studio_question_delete(question=question_obj, actor=request.user)
+            messages.success(request, _("Question deleted."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.StudioError as exc:
+        messages.error(request, str(exc))
+    return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+
+
+@login_required
+def quiz_settings(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None) or (quiz_ensure(lesson=lesson_obj) if request.method == "POST" else None)
+    if quiz is None:
+        raise Http404
+    consequences = None
+    if request.method == "POST":
+        form = QuizSettingsForm(request.POST, instance=quiz)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in QuizSettingsForm.Meta.fields}
+            consequences = services.quiz_settings_consequences(quiz=quiz, values=values)
+            if not consequences or "confirm" in request.POST:
+                try:
+                    changed = services.studio_quiz_settings_update(quiz=quiz, actor=request.user, **values)
+                except services.StudioError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Quiz settings saved.") if changed else _("Nothing changed."))
+                    return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+    else:
+        form = QuizSettingsForm(instance=quiz)
+    context = _context(access, lesson=lesson_obj, quiz=quiz, form=form, consequences=consequences)
+    return render(request, "studio/quiz_settings.html", context)
+
+
+# --- Lessons -------------------------------------------------------------------------------------
+
+
+@login_required
+def lessons(request, course):
+    access = _access(request, course)
+    return render(request, "studio/lessons.html", _context(access, lessons=selectors.studio_lessons(course=access.course)))
+
+
+@login_required
+@require_POST
+def lesson_action(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    action = request.POST.get("action")
+    if action in ("up", "down"):
+        services.studio_lesson_move(lesson=lesson_obj, direction=action, actor=request.user, seen_at=_seen_at(request))
+    elif action in ("publish", "unpublish"):
+        services.studio_lesson_update(lesson=lesson_obj, actor=request.user, is_published=action == "publish")
+        messages.success(request, _("Lesson published.") if action == "publish" else _("Lesson unpublished: only staff see it."))
+    return redirect("courses:studio:lessons", course=access.course.slug)
+
+
+@login_required
+def lesson_edit(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    due_at = quiz.due_at if quiz else None
+    if request.method == "POST":
+        form = LessonForm(request.POST, current_due_at=due_at)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            new_due = data.pop("due_at")
+            try:
+                services.studio_lesson_update(lesson=lesson_obj, actor=request.user, **data)
+                if quiz is not None or new_due is not None:
+                    services.studio_quiz_settings_update(quiz=quiz or quiz_ensure(lesson=lesson_obj), actor=request.user, due_at=new_due)
+            except services.StudioError as exc:
+                form.add_error("due_at", str(exc))
+            else:
+                messages.success(request, _("Lesson saved."))
+                return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
+    else:
+        form = LessonForm(current_due_at=due_at, initial={
+            "title": lesson_obj.title, "summary": lesson_obj.summary, "objectives": "\n".join(lesson_obj.objectives),
+            "is_published": lesson_obj.is_published, "due_at": due_at,
+        })
+    prompts = list(DiscussionPrompt.objects.filter(lesson=lesson_obj).order_by("position"))
+    context = _context(access, lesson=lesson_obj, form=form, prompts=prompts, prompt_form=PromptForm(prefix="new"))
+    return render(request, "studio/lesson_edit.html", context)
+
+
+@login_required
+@require_POST
+def prompt_add(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    form = PromptForm(request.POST, prefix="new")
+    if form.is_valid():
+        services.studio_prompt_add(lesson=lesson_obj, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Prompt added; its discussion thread is open."))
+    else:
+        messages.error(request, _("A prompt needs a title and a question."))
+    return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
+
+
+@login_required
+@require_POST
+def prompt_edit(request, course, lesson, prompt):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    prompt_obj = DiscussionPrompt.objects.filter(pk=prompt, lesson=lesson_obj).select_related("lesson__course").first()
+    if prompt_obj is None:
+        raise Http404
+    action = request.POST.get("action", "save")
+    if action in ("retire", "restore"):
+        services.studio_prompt_update(prompt=prompt_obj, actor=request.user, is_active=action == "restore")
+        messages.success(request, _("Prompt retired: its answers stay in the discussion.") if action == "retire" else _("Prompt restored."))
+    else:
+        form = PromptForm(request.POST, prefix=f"p{prompt_obj.pk}")
+        if form.is_valid():
+            services.studio_prompt_update(prompt=prompt_obj, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Prompt saved."))
+        else:
+            messages.error(request, _("A prompt needs a title and a question."))
+    return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
+
+
+# --- People --------------------------------------------------------------------------------------
+
+
+def _people_context(access, **forms):
+    people = selectors.course_people(course=access.course)
+    removed = selectors.removed_people(course=access.course, enrolled_ids={e.user_id for e in people})
+    return _context(
+        access, people=people, removed=removed, roles=Enrollment.Role.choices,
+        csv_form=forms.get("csv_form") or EnrollmentCsvForm(prefix="csv"),
+        one_form=forms.get("one_form") or EnrolOneForm(prefix="one"),
+    )
+
+
+@login_required
+def people(request, course):
+    access = _access(request, course)
+    if request.method == "POST":
+        csv_form, one_form = None, None
+        if "csv-role" in request.POST:
+            csv_form = EnrollmentCsvForm(request.POST, request.FILES, prefix="csv")
+            if csv_form.is_valid():
+                try:
+                    result = services.studio_enrollments_from_csv(
+                        course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"], actor=request.user
+                    )
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        csv_form.add_error("csv_file", message)
+                else:
+                    messages.success(request, _("%(enrolled)d people enrolled (%(created)d new accounts), %(already)d already enrolled.") % {
+                        "enrolled": result.created_enrollments, "created": result.created_users, "already": result.already_enrolled})
+                    return redirect("courses:studio:people", course=access.course.slug)
+        else:
+            one_form = EnrolOneForm(request.POST, prefix="one")
+            if one_form.is_valid():
+                buffer = io.StringIO()
+                csv.writer(buffer).writerow([one_form.cleaned_data["email"], "", "", one_form.cleaned_data["group"]])
+                result = services.studio_enrollments_from_csv(
+                    course=access.course, csv_text=buffer.getvalue(), role=one_form.cleaned_data["role"], actor=request.user
+                )
+                messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
+                return redirect("courses:studio:people", course=access.course.slug)
+        return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
+    return render(request, "studio/people.html", _people_context(access))
+
+
+@login_required
+@require_POST
+def enrollment_action(request, course, user_id):
+    access = _access(request, course)
+    action = request.POST.get("action")
+    try:
+        if action == "restore":
+            services.studio_enrollment_restore(course=access.course, user_id=user_id, actor=request.user)
+            messages.success(request, _("Enrolment restored; their work is back in the gradebook."))
+        else:
+            enrollment = Enrollment.objects.select_related("user", "course").filter(course=access.course, user_id=user_id).first()
+            if enrollment is None:
+                raise Http404
+            if action == "remove":
+                services.studio_enrollment_remove(enrollment=enrollment, actor=request.user)
+                messages.success(request, _("Removed from the course. Their work is kept; “Restore” brings them back."))
+            else:
+                form = EnrollmentForm(request.POST)
+                if form.is_valid():
+                    changed = services.studio_enrollment_update(enrollment=enrollment, actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+                else:
+                    messages.error(request, _("Choose a role; a group has at most 50 characters."))
+    except services.StudioError as exc:
+        messages.error(request, str(exc))
+    return redirect("courses:studio:people", course=access.course.slug)
+
+
+# --- Grading scheme ------------------------------------------------------------------------------
+
+
+@login_required
+def scheme(request, course):
+    access = _access(request, course)
+    record = grading_scheme_for(course=access.course)
+    preview = None
+    if request.method == "POST":
+        form = GradingSchemeForm(request.POST)
+        if form.is_valid():
+            if "save" in request.POST:
+                try:
+                    services.studio_grading_scheme_update(course=access.course, actor=request.user, **form.cleaned_data)
+                except GradebookError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Grading scheme saved."))
+                    return redirect("courses:studio:scheme", course=access.course.slug)
+            else:
+                proposed = grading_scheme_for(course=access.course)
+                for name, value in form.cleaned_data.items():
+                    setattr(proposed, name, value)
+                preview = selectors.scheme_preview(course=access.course, proposed=proposed)
+    else:
+        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(record))
+    return render(request, "studio/scheme.html", _context(access, form=form, preview=preview))
+
+
+# --- Course copy ---------------------------------------------------------------------------------
+
+
+@login_required
+def course_copy(request, course):
+    access = _access(request, course)
+    if request.method == "POST":
+        form = CourseCopyForm(request.POST)
+        if form.is_valid():
+            try:
+                # The service decides about an existing address: the same copy again is returned as it is.
+                copy = services.course_copy(course=access.course, actor=request.user, **form.cleaned_data)
+            except services.StudioError as exc:
+                form.add_error("new_slug", str(exc))
+            else:
+                messages.success(request, _("Course copied. Students are not copied: enrol them in the new course."))
+                return redirect("courses:studio:index", course=copy.slug)
+    else:
+        form = CourseCopyForm(initial={"title": access.course.title, "starts_on": starts_on_default()})
+    return render(request, "studio/copy.html", _context(access, form=form))
