@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
+from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
 from gradebook.services import GradebookError
@@ -60,7 +61,7 @@ def _seen_at(request) -> int | None:
 def _question(lesson, question_id) -> Question:
     question = (
         Question.objects.select_related("quiz__lesson__course")
-        .filter(pk=question_id, quiz__lesson=lesson, is_active=True)
+        .filter(pk=id_or_404(question_id), quiz__lesson=lesson, is_active=True)
         .first()
     )
     if question is None:
@@ -302,7 +303,7 @@ def prompt_add(request, course, lesson):
 def prompt_edit(request, course, lesson, prompt):
     access = _access(request, course)
     lesson_obj = _lesson(access, lesson)
-    prompt_obj = DiscussionPrompt.objects.filter(pk=prompt, lesson=lesson_obj).select_related("lesson__course").first()
+    prompt_obj = DiscussionPrompt.objects.filter(pk=id_or_404(prompt), lesson=lesson_obj).select_related("lesson__course").first()
     if prompt_obj is None:
         raise Http404
     action = request.POST.get("action", "save")
@@ -369,6 +370,7 @@ def people(request, course):
 @require_POST
 def enrollment_action(request, course, user_id):
     access = _access(request, course)
+    user_id = id_or_404(user_id)
     action = request.POST.get("action")
     try:
         if action == "restore":
