@@ -52,11 +52,14 @@ INSTALLED_APPS = [
     "notifications",
     "reminders",
     "gradebook",
+    "lti",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session middleware: it sees the session cookie on its way out (LTI frames only).
+    "lti.middleware.LtiFrameMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
