@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -185,6 +186,7 @@ def deep_link(request):
     return response
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def registration(request, course):
     """Register an LMS for this course and read what to paste in Moodle, Canvas or Open edX."""
@@ -210,6 +212,7 @@ def registration(request, course):
     })
 
 
+@login_required
 @require_POST
 def roster_sync(request, course, context):
     access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
