@@ -21,7 +21,7 @@ from lti import claims as C
 
 
 class TestPlatform:
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
         self.key = JWK.generate(kty="RSA", size=2048)
         self.kid = "platform-key-1"
         self.client_id = "tool-client-1"
@@ -35,7 +35,9 @@ class TestPlatform:
         self.next_launch: dict = {}
         self.deep_link_responses: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.issuer = f"http://127.0.0.1:{self._server.server_address[1]}"
+        # `host` names the LMS in its URLs (it always listens on 127.0.0.1): "localhost" makes it the same
+        # site as the live server, "127.0.0.1" another site, whose iframe gets no SameSite=Lax cookie.
+        self.issuer = f"http://{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # ----------------------------------------------------------------- lifecycle
@@ -121,6 +123,11 @@ class TestPlatform:
                     return self._send(200, {"keys": [{**platform.key.export_public(as_dict=True), "kid": platform.kid, "alg": "RS256", "use": "sig"}]})
                 if url.path == "/auth":
                     return self._auth(query)
+                if url.path == "/course":
+                    # The LMS course page: the tool's placement in an iframe, as Moodle and Canvas show it.
+                    html = (f'<!doctype html><title>Cours LMS</title><h1>Cours LMS</h1>'
+                            f'<iframe title="Activité externe" src="{query["tool"]}" width="1000" height="800"></iframe>')
+                    return self._send(200, html, "text/html; charset=utf-8")
                 if platform.down:
                     return self._send(503, {"error": "maintenance"})
                 if url.path == "/lineitems":

@@ -139,3 +139,27 @@ def test_an_unregistered_lms_cannot_even_start_a_login(client, lms, db):
                                           "target_link_uri": "http://testserver/lti/launch/"})
     assert response.status_code == 400
     assert response.context["kind"] == "registration"
+
+
+def test_over_https_the_launch_cookies_are_samesite_none_and_secure_for_the_lti_session_only(client, lms, registered):
+    login = client.get("/lti/login/", {"iss": lms.issuer, "login_hint": "h", "client_id": lms.client_id,
+                                       "target_link_uri": "https://testserver/lti/launch/"}, secure=True)
+    from urllib.parse import parse_qs, urlsplit
+
+    oidc = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
+    state_cookie = login.cookies[f"lti1p3-{oidc['state']}"]
+    assert (state_cookie["samesite"], bool(state_cookie["secure"])) == ("None", True)
+
+    token = lms.id_token(lms.claims(nonce=oidc["nonce"]))
+    response = client.post("/lti/launch/", {"id_token": token, "state": oidc["state"]}, secure=True)
+
+    assert response.status_code == 302
+    session_cookie = response.cookies["sessionid"]
+    assert (session_cookie["samesite"], bool(session_cookie["secure"])) == ("None", True)
+
+
+def test_over_https_an_ordinary_login_keeps_lax_cookies(client, student):
+    from tests.factories import PASSWORD
+
+    response = client.post("/accounts/login/", {"username": student.username, "password": PASSWORD}, secure=True)
+    assert response.cookies["sessionid"]["samesite"] == "Lax"
