@@ -3,8 +3,9 @@
 from django.db.models import QuerySet
 
 from courses.models import Course
-from gradebook.computation import Category, item_key
+from gradebook.computation import AttemptScore, Category, item_key, late_penalized
 from gradebook.models import GradeOverride
+from gradebook.selectors import grading_scheme_for
 from lti.models import LtiContext, LtiPlatform, LtiScore, LtiToolKey
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_grade_percent
@@ -26,7 +27,12 @@ def contexts_for_course(*, course: Course) -> QuerySet[LtiContext]:
 
 
 def quiz_score_percent(*, quiz: Quiz, user_id: int):
-    """What the LMS should show for this quiz: the instructor's override, else the quiz grade (0–100), else None."""
+    """The quiz cell of our gradebook (0–100), which the LMS column mirrors; None while nothing counts.
+
+    The instructor's override wins; otherwise the quiz's grading method over the
+    submitted attempts, each late one reduced by the course's late penalty, as
+    the gradebook computes it (`gradebook.computation.quiz_percent`).
+    """
     override = (
         GradeOverride.objects.filter(
             course_id=quiz.lesson.course_id, student_id=user_id, item_key=item_key(Category.QUIZ, quiz.lesson_id)
@@ -36,7 +42,14 @@ def quiz_score_percent(*, quiz: Quiz, user_id: int):
     )
     if override is not None:
         return override
-    attempts = list(Attempt.objects.filter(quiz=quiz, user_id=user_id))
+    penalty = grading_scheme_for(course=quiz.lesson.course).late_penalty_percent
+    attempts = [
+        late_penalized(AttemptScore(
+            number=a.number, score=a.score, max_score=a.max_score, is_late=a.is_late, needs_grading=a.needs_grading,
+            is_submitted=a.is_submitted, is_preview=a.is_preview,
+        ), penalty)
+        for a in Attempt.objects.filter(quiz=quiz, user_id=user_id)
+    ]
     return quiz_grade_percent(attempts=attempts, method=quiz.grading_method)
 
 

@@ -124,3 +124,25 @@ def test_rotating_keys_keeps_the_previous_public_key_and_never_publishes_a_priva
 
     call_command("lti_rotate_keys", "--grace-days", "0", stdout=io.StringIO())
     assert len(client.get("/lti/jwks/").json()["keys"]) == 2  # the just-retired key stays, older ones go
+
+
+def _platforms(course, n):
+    from lti.models import LtiDeployment
+
+    for i in range(n):
+        platform = LtiPlatform.objects.create(
+            name=f"LMS {i}", issuer=f"https://lms{i}.example.org", client_id="c", auth_login_url="https://x.org/a",
+            auth_token_url="https://x.org/t", key_set_url="https://x.org/k", course=course,
+        )
+        deployment = LtiDeployment.objects.create(platform=platform, deployment_id="1")
+        LtiContext.objects.create(platform=platform, deployment=deployment, context_id="c", course=course,
+                                  memberships_url="https://x.org/m")
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_registration_page_costs_the_same_queries_for_one_or_many_platforms(client, instructor, course, size, django_assert_max_num_queries):
+    _platforms(course, size)
+    client.force_login(instructor)
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/lti/courses/{course.slug}/")
+    assert response.content.decode().count("Synchroniser la liste des membres") == size

@@ -109,3 +109,18 @@ def test_preview_attempts_are_never_sent(lms, registered, launched_student, inst
     attempt = attempt_start(quiz=_quiz(registered.course), user=instructor, preview=True)
     attempt_submit(attempt_id=attempt.pk, answers={})
     assert LtiScore.objects.count() == 0
+
+
+def test_the_lms_gets_the_same_quiz_grade_as_our_gradebook_late_penalty_included(lms, registered, launched_student):
+    from gradebook.models import GradingScheme
+    from gradebook.selectors import student_standing
+    from quizzes.models import Attempt
+
+    quiz = _quiz(registered.course)
+    GradingScheme.objects.update_or_create(course=registered.course, defaults={"late_penalty_percent": 50})
+    attempt = _submit(quiz, launched_student)
+    Attempt.objects.filter(pk=attempt.pk).update(is_late=True, score=attempt.max_score)
+    scores_send_due()
+
+    cell = student_standing(course=registered.course, user=launched_student).grade.item("quiz", quiz.lesson_id)
+    assert lms.scores[-1]["scoreGiven"] == float(cell.value) == 50.0
