@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from courses.models import Course, Enrollment
 from lessons.models import Lesson
@@ -36,7 +35,11 @@ MAX_BACKOFF = timedelta(hours=6)
 
 
 class LaunchRefused(Exception):
-    """A launch that validated cryptographically but that we cannot honour (reason is shown to the person)."""
+    """A launch that validated cryptographically but that we cannot honour; `kind` names the refusal page's reason."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
 
 
 # --------------------------------------------------------------------------- keys
@@ -81,18 +84,6 @@ def platform_register(*, course: Course, actor, deployment_ids: str, **fields) -
         [LtiDeployment(platform=platform, deployment_id=value) for value in _deployment_ids(deployment_ids)]
     )
     tool_key_ensure()
-    return platform
-
-
-@transaction.atomic
-def platform_update(*, platform: LtiPlatform, deployment_ids: str, **fields) -> LtiPlatform:
-    for name, value in fields.items():
-        setattr(platform, name, value)
-    platform.save()
-    wanted = set(_deployment_ids(deployment_ids))
-    current = set(platform.deployments.values_list("deployment_id", flat=True))
-    platform.deployments.filter(deployment_id__in=current - wanted).delete()
-    LtiDeployment.objects.bulk_create([LtiDeployment(platform=platform, deployment_id=v) for v in wanted - current])
     return platform
 
 
@@ -182,10 +173,12 @@ def launch_complete(*, platform: LtiPlatform, claims: dict) -> LaunchResult:
         with transaction.atomic():
             LtiNonce.objects.create(issuer=platform.issuer, nonce=claims["nonce"])
     except IntegrityError:
-        raise LaunchRefused(_("This launch was already used. Open the activity again from your LMS.")) from None
+        raise LaunchRefused("nonce") from None
     deployment = LtiDeployment.objects.get(platform=platform, deployment_id=claims[C.DEPLOYMENT_ID])
     course = platform.course
     link = user_link_ensure(issuer=platform.issuer, sub=claims["sub"], claims=claims)
+    if not link.user.is_active:
+        raise LaunchRefused("inactive")
     role = role_from_claims(claims.get(C.ROLES, []))
     _enrol(course=course, user=link.user, role=role)
 

@@ -82,6 +82,7 @@ def _refused(request, kind: str, *, detail: str = "", status: int = 403) -> Http
         "registration": _("This LMS is not registered with the course site"),
         "deployment": _("This deployment of the tool is not registered"),
         "invalid": _("The launch could not be verified"),
+        "inactive": _("This account is deactivated on the course site"),
     }
     logger.info("LTI launch refused (%s): %s", kind, detail)
     response = render(request, "lti/refused.html", {"kind": kind, "title": titles[kind], "detail": detail}, status=status)
@@ -123,7 +124,7 @@ def launch(request):
     try:
         result = launch_complete(platform=platform, claims=claims)
     except LaunchRefused as exc:
-        return _refused(request, "nonce", detail=str(exc))
+        return _refused(request, exc.kind, detail=f"launch_complete refused: {exc.kind}")
 
     login(request, result.user, backend=LOGIN_BACKEND)
     request.session[SESSION_KEY] = sorted({_origin(platform.issuer), _origin(platform.auth_login_url)})

@@ -163,3 +163,12 @@ def test_over_https_an_ordinary_login_keeps_lax_cookies(client, student):
 
     response = client.post("/accounts/login/", {"username": student.username, "password": PASSWORD}, secure=True)
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_a_deactivated_account_is_not_signed_in_by_a_launch(client, lms, registered):
+    launch(client, lms)
+    get_user_model().objects.filter(lti_links__sub="student-sub-1").update(is_active=False)
+    client.logout()
+    response, *_ = launch(client, lms)
+    _refused(response, "inactive")
+    assert "_auth_user_id" not in client.session
