@@ -79,3 +79,37 @@ def test_a_frame_whose_cookies_are_blocked_explains_what_to_do_and_signs_no_one_
     expect(tool.get_by_role("heading", name="Votre navigateur bloque les témoins de ce site dans le cadre de la plateforme")).to_be_visible(timeout=30_000)
     expect(tool.get_by_text("Ouvrez l’activité dans une nouvelle fenêtre")).to_be_visible()
     assert not LtiUserLink.objects.exists()
+
+
+def test_lti_pages_have_no_serious_or_critical_accessibility_violation(live_server, page, lms):
+    from tests.browser.test_accessibility import blocking_violations, log_in
+
+    course = _seeded_course_registered_with(lms)
+    teacher = Enrollment.objects.get(course=course, role=Enrollment.Role.INSTRUCTOR).user
+    page.goto(f"{live_server.url}/lti/login/?iss=https://unknown.example.org&login_hint=x")
+    expect(page.get_by_role("heading", name="Cette plateforme n’est pas enregistrée sur le site du cours")).to_be_visible()
+    found = {"refused": blocking_violations(page)}
+    log_in(page, live_server, teacher)
+    page.goto(f"{live_server.url}/lti/courses/{course.slug}/")
+    expect(page.get_by_role("heading", name="Intégration à une plateforme (LTI 1.3)")).to_be_visible()
+    found["registration"] = blocking_violations(page)
+    assert found == {"refused": [], "registration": []}
+
+
+def test_instructor_adds_a_quiz_from_the_lms_by_deep_linking(live_server, page, lms):
+    import jwt
+
+    _seeded_course_registered_with(lms)
+    lms.next_launch = {"sub": "teacher-9", "deep_link": True,
+                       "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]}
+    page.goto(f"{lms.issuer}/course?tool={quote(lms.login_url(f'{live_server.url}/lti/login/'), safe='')}")
+
+    tool = page.frame_locator("iframe[title='Activité externe']")
+    tool.get_by_role("button", name="Ajouter le test de « Un nouveau métier").click(timeout=30_000)
+
+    expect(tool.get_by_text("Contenu ajouté")).to_be_visible(timeout=30_000)  # auto-posted back to the LMS
+    [token] = lms.deep_link_responses
+    [item] = jwt.decode(token, options={"verify_signature": False})[
+        "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"lesson": LESSON, "target": "quiz"}
+    assert item["lineItem"]["scoreMaximum"] == 100

@@ -146,6 +146,10 @@ class TestPlatform:
                     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                     platform.token_requests.append(form)
                     return self._send(200, {"access_token": "access-" + uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600})
+                if url.path == "/deep-link-return":
+                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                    platform.deep_link_responses.append(form["JWT"])
+                    return self._send(200, "<p>Contenu ajouté</p>", "text/html; charset=utf-8")
                 if not (self.headers.get("Authorization") or "").startswith("Bearer access-"):
                     return self._send(401, {"error": "no token"})
                 if url.path == "/lineitems":
@@ -158,10 +162,6 @@ class TestPlatform:
                     score["lineitem"] = platform.issuer + url.path.removesuffix("/scores")
                     platform.scores.append(score)
                     return self._send(204, b"")
-                if url.path == "/deep-link-return":
-                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-                    platform.deep_link_responses.append(form["JWT"])
-                    return self._send(200, "<p>Contenu ajouté</p>", "text/html; charset=utf-8")
                 return self._send(404, {})
 
             def _auth(self, query):
