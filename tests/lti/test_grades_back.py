@@ -124,3 +124,23 @@ def test_the_lms_gets_the_same_quiz_grade_as_our_gradebook_late_penalty_included
 
     cell = student_standing(course=registered.course, user=launched_student).grade.item("quiz", quiz.lesson_id)
     assert lms.scores[-1]["scoreGiven"] == float(cell.value) == 50.0
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_queueing_a_whole_class_costs_the_same_queries(lms, registered, size, django_assert_max_num_queries):
+    from lti.models import LtiContext
+    from lti.services import scores_queue, user_link_ensure
+    from tests.factories import EnrollmentFactory
+
+    quiz = _quiz(registered.course)
+    context = LtiContext.objects.create(platform=registered, deployment=registered.deployments.get(), context_id="c",
+                                        course=registered.course, lineitems_url=f"{lms.issuer}/lineitems")
+    users = [EnrollmentFactory(course=registered.course).user for _ in range(size)]
+    for i, user in enumerate(users):
+        link = user_link_ensure(issuer=lms.issuer, sub=f"s{i}", claims={})
+        link.user = user
+        link.save()
+
+    with django_assert_max_num_queries(6):  # quiz, contexts, links, upsert (+ savepoint pair)
+        assert scores_queue(quiz_id=quiz.pk, user_ids=[u.pk for u in users]) == size
+    assert LtiScore.objects.filter(context=context, status=LtiScore.Status.PENDING).count() == size
