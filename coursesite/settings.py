@@ -58,11 +58,14 @@ INSTALLED_APPS = [
     "reminders",
     "gradebook",
     "studio",
+    "lti",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session middleware: it sees the session cookie on its way out (LTI frames only).
+    "lti.middleware.LtiFrameMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("notifications/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),
+    path("lti/", include("lti.urls")),
 ]

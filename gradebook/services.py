@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
 from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
+from gradebook.signals import grade_override_changed
 from lessons.models import Lesson
 
 VALUE_PLACES = Decimal("0.01")
@@ -118,6 +119,7 @@ def grade_override_set(*, course: Course, student, item: str, value, reason: str
     GradeOverrideLog.objects.create(
         course=course, student=student, item_key=item, actor=actor, old_value=old, new_value=value, reason=reason
     )
+    grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)
     return override
 
 
@@ -132,4 +134,5 @@ def grade_override_clear(*, course: Course, student, item: str, actor, reason: s
         course=course, student=student, item_key=item, actor=actor, old_value=override.value, new_value=None, reason=reason
     )
     override.delete()
+    grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)
     return True

@@ -20,6 +20,7 @@ from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
 from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
+from quizzes.signals import quiz_scores_changed
 
 SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
@@ -381,6 +382,8 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
+    if not attempt.is_preview:
+        quiz_scores_changed.send(sender=Attempt, quiz_id=attempt.quiz_id, user_ids=[attempt.user_id])
     return attempt
 
 
@@ -449,6 +452,7 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     response.graded_at = timezone.now()
     response.save(update_fields=["score", "fraction", "grader_comment", "graded_by", "graded_at"])
     _attempt_retotal(response.attempt)
+    quiz_scores_changed.send(sender=Attempt, quiz_id=response.attempt.quiz_id, user_ids=[response.attempt.user_id])
     QuizAuditLog.objects.create(
         quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
         details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
@@ -473,6 +477,10 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
         if attempt.score != before:
             changes.append({"attempt": attempt.pk, "old": str(before), "new": str(attempt.score)})
     Attempt.objects.bulk_update(attempts, ["score", "max_score", "needs_grading"])
+    changed_ids = {change["attempt"] for change in changes}
+    quiz_scores_changed.send(
+        sender=Quiz, quiz_id=quiz.pk, user_ids=sorted({a.user_id for a in attempts if a.pk in changed_ids and not a.is_preview})
+    )
     if changes:
         QuizAuditLog.objects.create(
             quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}

@@ -104,6 +104,14 @@ MATRIX = {
     "reminders:preferences": ("get", [], members(200, outsider=200)),
     "reminders:unsubscribe": ("get", ["token"], same(200)),
     "reminders:calendar": ("get", ["calendar_token"], same(200)),
+    # LTI: the JWKS is public; login and launch come from the LMS (CSRF-exempt, see below) and refuse
+    # anything not signed by a registered platform; the picker needs a deep-linking launch in the session.
+    "lti:jwks": ("get", [], same(200)),
+    "lti:login": ("get", [], same(400)),
+    "lti:launch": ("post", [], same(403)),
+    "lti:deep_link": ("get", [], same(403)),
+    "lti:registration": ("get", ["course"], {**staff_only(200), "assistant": 403}),
+    "lti:roster_sync": ("post", ["course", "lti_context"], {**staff_only(302), "assistant": 403}),
 }
 POST_DATA = {
     "courses:discussions:thread_moderate": {"action": "pin"},
@@ -142,10 +150,23 @@ def world(db):
         "token": unsubscribe_token(user_id=student.pk, kind="due_soon"),
         "calendar_token": calendar_token(user_id=student.pk),
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
+        "lti_context": _lti_context(course).pk,
     }
     values["question"] = quiz.questions.first().pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
     return people, values
+
+
+def _lti_context(course):
+    from lti.models import LtiContext, LtiDeployment, LtiPlatform
+
+    platform = LtiPlatform.objects.create(
+        name="LMS", issuer="https://lms.example.org", client_id="c", auth_login_url="https://lms.example.org/auth",
+        auth_token_url="https://lms.example.org/token", key_set_url="https://lms.example.org/jwks", course=course,
+    )
+    deployment = LtiDeployment.objects.create(platform=platform, deployment_id="d")
+    # No roster URL: a permitted sync answers with a message and a redirect, without calling any LMS.
+    return LtiContext.objects.create(platform=platform, deployment=deployment, context_id="ctx", course=course)
 
 
 def url_for(name, keys, values):
@@ -155,6 +176,8 @@ def url_for(name, keys, values):
     for key in keys:
         if key == "calendar_token":
             kwargs["token"] = values["calendar_token"]
+        elif key == "lti_context":
+            kwargs["context"] = values["lti_context"]
         elif key == "token" and name == "password_reset_confirm":
             kwargs["token"] = "set-password"
         else:
@@ -176,12 +199,17 @@ def test_each_role_gets_the_expected_answer(world, name, role):
     assert response.status_code == expected[role], f"{method.upper()} {name} as {role}"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (method, _k, _e) in MATRIX.items() if method == "post"))
+# The documented exceptions: the LMS posts the OIDC login and the launch from its own origin (LTI 1.3);
+# the state cookie, the single-use nonce and the platform's signature protect them instead of a CSRF token.
+CSRF_EXEMPT = {"lti:launch", "lti:login"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (method, _k, _e) in MATRIX.items() if method == "post" and n not in CSRF_EXEMPT))
 def test_every_post_needs_a_csrf_token(world, name):
     people, values = world
     method, keys, _expected = MATRIX[name]
     client = Client(enforce_csrf_checks=True)
-    staff_post = "moderate" in name or "regrade" in name or name.startswith("courses:studio:")
+    staff_post = "moderate" in name or "regrade" in name or name.startswith(("courses:studio:", "lti:"))
     client.force_login(people["instructor"] if staff_post else people["student"])
 
     response = client.post(url_for(name, keys, values), POST_DATA.get(name, {}))
@@ -250,3 +278,11 @@ def test_junk_ids_in_queries_and_forms_never_cause_a_server_error(world, name, j
             response = client.post(url, {**POST_DATA.get(name, {}), parameter: junk, "body": "Texte", "score": "1"})
         assert response.status_code < 500, f"{method.upper()} {name} with {parameter}={junk!r}"
         assert response.status_code in (200, 302, 400, 404), f"{method.upper()} {name} with {parameter}={junk!r}"
+
+
+def test_lti_launch_and_login_are_the_documented_csrf_exempt_posts(world):
+    """Refused for want of a signed id_token, never for want of a CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/lti/launch/", {}).status_code == 403
+    assert b"CSRF" not in client.post("/lti/launch/", {}).content
+    assert client.post("/lti/login/", {}).status_code == 400

@@ -1,0 +1,217 @@
+"""LTI 1.3 tool records: the platforms we trust, our keys, and what each launch linked.
+
+Everything the LMS tells us is keyed the way the specification keys it:
+a person is (issuer, sub), a course is (platform, context id), a placement is
+(context, resource link id). Scores leave through `LtiScore`, an outbox.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LtiToolKey(models.Model):
+    """An RSA key pair of this tool. The active one signs; retired ones stay in the JWKS for a while."""
+
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    private_key = models.TextField(_("private key (PEM)"))
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tool key")
+        verbose_name_plural = _("tool keys")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="lti_one_active_tool_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class LtiPlatform(models.Model):
+    """A registered LMS (issuer + client id), and the course its launches open."""
+
+    name = models.CharField(_("name"), max_length=200)
+    issuer = models.URLField(_("issuer"), max_length=255)
+    client_id = models.CharField(_("client id"), max_length=255)
+    auth_login_url = models.URLField(_("authentication (OIDC) URL"), max_length=500)
+    auth_token_url = models.URLField(_("access token URL"), max_length=500)
+    auth_audience = models.CharField(
+        _("token audience"), max_length=500, blank=True, help_text=_("Empty: the access token URL (Moodle, Canvas).")
+    )
+    key_set_url = models.URLField(_("public keyset (JWKS) URL"), max_length=500)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="lti_platforms", verbose_name=_("course")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LTI platform")
+        verbose_name_plural = _("LTI platforms")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "client_id"], name="lti_platform_issuer_client_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LtiDeployment(models.Model):
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="deployments")
+    deployment_id = models.CharField(_("deployment id"), max_length=255)
+
+    class Meta:
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "deployment_id"], name="lti_deployment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.deployment_id
+
+
+class LtiUserLink(models.Model):
+    """The LMS account (issuer, sub) behind one of our users."""
+
+    issuer = models.CharField(_("issuer"), max_length=255)
+    sub = models.CharField(_("subject"), max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LMS account")
+        verbose_name_plural = _("LMS accounts")
+        constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="lti_user_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sub} @ {self.issuer}"
+
+
+class LtiContext(models.Model):
+    """An LMS course (context) mapped onto our course, with the service URLs its launches gave."""
+
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="contexts")
+    deployment = models.ForeignKey(LtiDeployment, on_delete=models.CASCADE, related_name="contexts")
+    context_id = models.CharField(_("context id"), max_length=255)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="lti_contexts")
+    lineitems_url = models.URLField(_("line items URL"), max_length=500, blank=True)
+    ags_scopes = models.JSONField(_("grade service scopes"), default=list, blank=True)
+    memberships_url = models.URLField(_("roster URL"), max_length=500, blank=True)
+    roster_synced_at = models.DateTimeField(_("roster synced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("LMS course")
+        verbose_name_plural = _("LMS courses")
+        constraints = [models.UniqueConstraint(fields=["platform", "context_id"], name="lti_context_unique")]
+
+    def __str__(self) -> str:
+        return self.title or self.context_id
+
+
+class LtiResourceLink(models.Model):
+    """A placement in the LMS: it opens a lesson, its quiz, or (no lesson) the course page."""
+
+    class Target(models.TextChoices):
+        COURSE = "course", _("Course page")
+        LESSON = "lesson", _("Lesson")
+        QUIZ = "quiz", _("Quiz")
+
+    context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="resource_links")
+    resource_link_id = models.CharField(_("resource link id"), max_length=255)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    target = models.CharField(_("opens"), max_length=10, choices=Target.choices, default=Target.COURSE)
+    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("LMS placement")
+        verbose_name_plural = _("LMS placements")
+        constraints = [
+            models.UniqueConstraint(fields=["context", "resource_link_id"], name="lti_resource_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.resource_link_id
+
+
+class LtiLineItem(models.Model):
+    """The LMS gradebook column of one lesson quiz in one LMS course."""
+
+    context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="line_items")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(_("line item URL"), max_length=500)
+
+    class Meta:
+        verbose_name = _("LMS grade column")
+        verbose_name_plural = _("LMS grade columns")
+        constraints = [models.UniqueConstraint(fields=["context", "quiz"], name="lti_line_item_unique")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class LtiScore(models.Model):
+    """Outbox: this person's grade for this quiz must reach this LMS course.
+
+    One row per (context, quiz, person): a new attempt, a regrade or an override
+    puts the row back to pending, and the sender reads the grade as it is when it
+    sends, so the LMS always ends with the latest value. A platform that is down
+    only delays the row (growing back-off); nothing is ever dropped.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+
+    context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="scores")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    user_link = models.ForeignKey(LtiUserLink, on_delete=models.CASCADE, related_name="scores")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    tries = models.PositiveIntegerField(_("failed tries"), default=0)
+    next_try_at = models.DateTimeField(_("next try at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_score = models.DecimalField(_("score sent (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score to send")
+        verbose_name_plural = _("scores to send")
+        constraints = [
+            models.UniqueConstraint(fields=["context", "quiz", "user_link"], name="lti_score_one_per_person_quiz"),
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_link} – {self.quiz}"
+
+
+class LtiNonce(models.Model):
+    """Each launch nonce is accepted once: a replayed id_token hits this unique constraint."""
+
+    issuer = models.CharField(max_length=255)
+    nonce = models.CharField(max_length=255)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "nonce"], name="lti_nonce_once")]
+
+
+class LtiLaunchData(models.Model):
+    """pylti1p3's short-lived login state (nonce, state, launch data), shared by every web process."""
+
+    key = models.CharField(max_length=255, unique=True)
+    value = models.JSONField()
+    expires_at = models.DateTimeField(db_index=True)

@@ -1,0 +1,61 @@
+"""Reads for the LTI pages and the score sender."""
+
+from django.db.models import QuerySet
+
+from courses.models import Course
+from gradebook.computation import AttemptScore, Category, item_key, late_penalized
+from gradebook.models import GradeOverride
+from gradebook.selectors import grading_scheme_for
+from lti.models import LtiContext, LtiPlatform, LtiScore, LtiToolKey
+from quizzes.models import Attempt, Quiz
+from quizzes.selectors import quiz_grade_percent
+
+def tool_jwks() -> dict:
+    """The public half of every key kept: the active one and those retired within the grace period.
+
+    `lti_rotate_keys` deletes retired keys once the grace period is over.
+    """
+    return {"keys": list(LtiToolKey.objects.order_by("-is_active", "-created_at").values_list("public_jwk", flat=True))}
+
+
+def platforms_for_course(*, course: Course) -> QuerySet[LtiPlatform]:
+    return LtiPlatform.objects.filter(course=course).prefetch_related("deployments").order_by("name")
+
+
+def contexts_for_course(*, course: Course) -> QuerySet[LtiContext]:
+    return LtiContext.objects.filter(course=course).select_related("platform").order_by("title", "pk")
+
+
+def quiz_score_percent(*, quiz: Quiz, user_id: int):
+    """The quiz cell of our gradebook (0–100), which the LMS column mirrors; None while nothing counts.
+
+    The instructor's override wins; otherwise the quiz's grading method over the
+    submitted attempts, each late one reduced by the course's late penalty, as
+    the gradebook computes it (`gradebook.computation.quiz_percent`).
+    """
+    override = (
+        GradeOverride.objects.filter(
+            course_id=quiz.lesson.course_id, student_id=user_id, item_key=item_key(Category.QUIZ, quiz.lesson_id)
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    if override is not None:
+        return override
+    penalty = grading_scheme_for(course=quiz.lesson.course).late_penalty_percent
+    attempts = [
+        late_penalized(AttemptScore(
+            number=a.number, score=a.score, max_score=a.max_score, is_late=a.is_late, needs_grading=a.needs_grading,
+            is_submitted=a.is_submitted, is_preview=a.is_preview,
+        ), penalty)
+        for a in Attempt.objects.filter(quiz=quiz, user_id=user_id)
+    ]
+    return quiz_grade_percent(attempts=attempts, method=quiz.grading_method)
+
+
+def scores_due(*, now, limit: int = 200) -> list[int]:
+    return list(
+        LtiScore.objects.filter(status=LtiScore.Status.PENDING, next_try_at__lte=now)
+        .order_by("next_try_at")
+        .values_list("pk", flat=True)[:limit]
+    )

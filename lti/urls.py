@@ -1,0 +1,14 @@
+from django.urls import path
+
+from lti import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path("jwks/", views.jwks, name="jwks"),
+    path("login/", views.login_initiation, name="login"),
+    path("launch/", views.launch, name="launch"),
+    path("deep-link/", views.deep_link, name="deep_link"),
+    path("courses/<slug:course>/", views.registration, name="registration"),
+    path("courses/<slug:course>/contexts/<int:context>/roster/", views.roster_sync, name="roster_sync"),
+]

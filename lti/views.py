@@ -1,0 +1,229 @@
+"""LTI endpoints (JWKS, OIDC login initiation, launch, deep linking) and the instructor's registration page.
+
+`login_initiation` and `launch` are CSRF-exempt on purpose: the LMS posts to
+them from its own origin. They are protected by what LTI 1.3 specifies instead
+(state cookie, single-use nonce, signed id_token), all checked by pylti1p3.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.lineitem import LineItem
+
+from courses.selectors import Role, course_access
+from lessons.selectors import course_lessons
+from lti import claims as C
+from lti.forms import PlatformForm
+from lti.middleware import SESSION_KEY, frame_ancestors_policy
+from lti.models import LtiContext, LtiPlatform, LtiResourceLink
+from lti.platform_api import PlatformError, _TimedSession, quiz_tag
+from lti.selectors import contexts_for_course, platforms_for_course, tool_jwks
+from lti.services import LaunchRefused, launch_complete, platform_register, roster_sync as roster_sync_service
+from lti.tool import DatabaseLaunchDataStorage, ToolConfiguration
+
+logger = logging.getLogger(__name__)
+DEEP_LINK_SESSION_KEY = "lti_deep_link"
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _framable(response: HttpResponse, ancestors: str = "*") -> HttpResponse:
+    """An LTI page the LMS shows in its iframe (the refusal pages carry no action to click-jack)."""
+    from coursesite.security import DEFAULT_POLICY
+
+    response.headers["Content-Security-Policy"] = frame_ancestors_policy(DEFAULT_POLICY, ancestors)
+    return response
+
+
+# Why pylti1p3 refused, in words a student or an instructor can act on.
+REFUSALS = [
+    (("missing state param", "state not found", "missing %s cookie", "missing lti1p3"), "cookies"),
+    (("invalid nonce", "nonce\" is empty"), "nonce"),
+    (("expired",), "expired"),
+    (("signature", "unable to find public key", "kid not found", "can't decode id_token"), "signature"),
+    (("registration not found", "client id not registered", "not found in settings"), "registration"),
+    (("unable to find deployment", "deployment_id is not set"), "deployment"),
+]
+
+
+def _refusal_kind(message: str) -> str:
+    message = message.lower()
+    for needles, kind in REFUSALS:
+        if any(needle in message for needle in needles):
+            return kind
+    return "invalid"
+
+
+def _refused(request, kind: str, *, detail: str = "", status: int = 403) -> HttpResponse:
+    titles = {
+        "cookies": _("Your browser blocked this site's cookies in the LMS frame"),
+        "nonce": _("This launch was already used"),
+        "expired": _("This launch has expired"),
+        "signature": _("The launch signature is not valid"),
+        "registration": _("This LMS is not registered with the course site"),
+        "deployment": _("This deployment of the tool is not registered"),
+        "invalid": _("The launch could not be verified"),
+        "inactive": _("This account is deactivated on the course site"),
+    }
+    logger.info("LTI launch refused (%s): %s", kind, detail)
+    response = render(request, "lti/refused.html", {"kind": kind, "title": titles[kind], "detail": detail}, status=status)
+    return _framable(response)
+
+
+@require_GET
+def jwks(request):
+    return JsonResponse(tool_jwks())
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def login_initiation(request):
+    """Third-party initiated login: answer the LMS with the OIDC authentication redirect (state + nonce)."""
+    oidc = DjangoOIDCLogin(request, ToolConfiguration(), launch_data_storage=DatabaseLaunchDataStorage())
+    try:
+        return oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
+    except (OIDCException, LtiException) as exc:
+        kind = _refusal_kind(str(exc))
+        return _refused(request, "registration" if kind == "invalid" else kind, detail=str(exc), status=400)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch(request):
+    """Validate the id_token (pylti1p3), then sign the person in and open what the placement links."""
+    tool = ToolConfiguration()
+    try:
+        message = DjangoMessageLaunch(
+            request, tool, launch_data_storage=DatabaseLaunchDataStorage(), requests_session=_TimedSession()
+        )
+        claims = message.get_launch_data()
+    except (LtiException, OIDCException) as exc:
+        return _refused(request, _refusal_kind(str(exc)), detail=str(exc))
+    platform = tool.platform(message.get_iss(), message.get_client_id())
+    try:
+        result = launch_complete(platform=platform, claims=claims)
+    except LaunchRefused as exc:
+        return _refused(request, exc.kind, detail=f"launch_complete refused: {exc.kind}")
+
+    login(request, result.user, backend=LOGIN_BACKEND)
+    request.session[SESSION_KEY] = sorted({_origin(platform.issuer), _origin(platform.auth_login_url)})
+    if message.is_deep_link_launch():
+        if result.role != Role.INSTRUCTOR:
+            raise PermissionDenied
+        request.session[DEEP_LINK_SESSION_KEY] = {
+            "platform": platform.pk, "deployment_id": claims[C.DEPLOYMENT_ID], "settings": claims[C.DEEP_LINKING_SETTINGS],
+        }
+        return redirect("lti:deep_link")
+    link = result.link
+    if link is not None and link.lesson is not None:
+        if link.target == LtiResourceLink.Target.QUIZ:
+            return redirect("courses:quizzes:start", course=result.course.slug, lesson=link.lesson.slug)
+        return redirect("courses:lessons:detail", course=result.course.slug, lesson=link.lesson.slug)
+    return redirect("courses:detail", course=result.course.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def deep_link(request):
+    """The instructor picks a lesson or its quiz; it goes back to the LMS as an LtiResourceLink."""
+    pending = request.session.get(DEEP_LINK_SESSION_KEY)
+    if not request.user.is_authenticated or not pending:
+        raise PermissionDenied
+    platform = get_object_or_404(LtiPlatform.objects.select_related("course"), pk=pending["platform"])
+    access = course_access(user=request.user, slug=platform.course.slug, roles=(Role.INSTRUCTOR,))
+    lessons = list(course_lessons(course=access.course).select_related("quiz"))
+    if request.method == "GET":
+        return render(request, "lti/deep_link.html", {"course": access.course, "lessons": lessons})
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    lesson = by_slug.get(request.POST.get("lesson", ""))
+    target = request.POST.get("target")
+    if lesson is None or target not in ("lesson", "quiz") or (target == "quiz" and not hasattr(lesson, "quiz")):
+        messages.error(request, _("Choose a lesson or a quiz from the list."))
+        return redirect("lti:deep_link")
+    resource = (
+        DeepLinkResource()
+        .set_url(request.build_absolute_uri(reverse("lti:launch")))
+        .set_custom_params({"lesson": lesson.slug, "target": target})
+        .set_title(lesson.title if target == "lesson" else _("Quiz: %(lesson)s") % {"lesson": lesson.title})
+    )
+    if target == "quiz":
+        resource.set_lineitem(
+            LineItem().set_score_maximum(100).set_label(lesson.title[:255])
+            .set_resource_id(quiz_tag(lesson.quiz)).set_tag(quiz_tag(lesson.quiz))
+        )
+    registration = ToolConfiguration().find_registration_by_params(platform.issuer, platform.client_id)
+    settings_claim = pending["settings"]
+    token = DeepLink(registration, pending["deployment_id"], settings_claim).get_response_jwt([resource])
+    del request.session[DEEP_LINK_SESSION_KEY]
+    return_url = settings_claim["deep_link_return_url"]
+    response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token, "lesson": lesson})
+    from coursesite.security import DEFAULT_POLICY
+
+    # The form posts to the LMS: allow that one origin as a form target on this page only.
+    policy = DEFAULT_POLICY.replace("form-action 'self'", f"form-action 'self' {_origin(return_url)}")
+    response.headers["Content-Security-Policy"] = frame_ancestors_policy(
+        policy, " ".join(["'self'", *request.session.get(SESSION_KEY, [])])
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration(request, course):
+    """Register an LMS for this course and read what to paste in Moodle, Canvas or Open edX."""
+    access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
+    form = PlatformForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        platform = platform_register(
+            course=access.course, actor=request.user, deployment_ids=form.cleaned_data.pop("deployment_ids"),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("“%(name)s” is registered.") % {"name": platform.name})
+        return redirect("lti:registration", course=access.course.slug)
+    tool = {
+        "login_url": request.build_absolute_uri(reverse("lti:login")),
+        "launch_url": request.build_absolute_uri(reverse("lti:launch")),
+        "jwks_url": request.build_absolute_uri(reverse("lti:jwks")),
+        "domain": request.get_host(),
+    }
+    return render(request, "lti/registration.html", {
+        "course": access.course, "form": form, "tool": tool,
+        "platforms": platforms_for_course(course=access.course), "contexts": contexts_for_course(course=access.course),
+        "lessons": course_lessons(course=access.course),
+    })
+
+
+@login_required
+@require_POST
+def roster_sync(request, course, context):
+    access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
+    lms_course = get_object_or_404(LtiContext.objects.select_related("platform", "course"), pk=context, course=access.course)
+    try:
+        result = roster_sync_service(context=lms_course)
+    except PlatformError as exc:
+        messages.error(request, _("The LMS did not give its roster: %(error)s") % {"error": exc})
+    else:
+        messages.success(request, _("Roster synchronised: %(enrolled)d enrolled, %(updated)d roles updated, %(created)d new accounts.") % {
+            "enrolled": result.enrolled, "updated": result.updated, "created": result.created_users,
+        })
+    return redirect("lti:registration", course=access.course.slug)
