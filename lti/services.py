@@ -217,15 +217,15 @@ def scores_queue(*, quiz_id: int, user_ids) -> int:
     user_ids = list(user_ids)
     if not user_ids:
         return 0
-    quiz = Quiz.objects.select_related("lesson").get(pk=quiz_id)
-    contexts = list(LtiContext.objects.filter(course_id=quiz.lesson.course_id).exclude(lineitems_url="", line_items=None)
+    # The LMS courses bound to the quiz's course, found in one query: this runs inside every submit.
+    contexts = list(LtiContext.objects.filter(course__lessons__quiz__pk=quiz_id).exclude(lineitems_url="", line_items=None)
                     .select_related("platform").distinct())
     if not contexts:
         return 0
     links = list(LtiUserLink.objects.filter(user_id__in=user_ids, issuer__in={c.platform.issuer for c in contexts}))
     now = timezone.now()
     rows = [
-        LtiScore(context=context, quiz=quiz, user_link=link, status=LtiScore.Status.PENDING, next_try_at=now, tries=0)
+        LtiScore(context=context, quiz_id=quiz_id, user_link=link, status=LtiScore.Status.PENDING, next_try_at=now, tries=0)
         for context in contexts
         for link in links
         if link.issuer == context.platform.issuer
