@@ -147,6 +147,11 @@ class EnrollmentCsvForm(forms.Form):
         label=_("CSV file"), help_text=_("One person per line: e-mail, first name, last name, group (optional). A header line is allowed.")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices, initial=Enrollment.Role.STUDENT)
+    create_accounts = forms.BooleanField(
+        label=_("Create accounts"), required=False,
+        help_text=_("For addresses that have no account yet; they set their password through “Forgot your password?”. "
+                    "Unticked, such an address is reported with its line (a typo, most often)."),
+    )
 
     def clean_csv_file(self):
         return read_text_upload(self.cleaned_data["csv_file"], max_bytes=MAX_CSV_BYTES)
@@ -156,6 +161,9 @@ class EnrolOneForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices, initial=Enrollment.Role.STUDENT)
     group = forms.CharField(label=_("Group"), max_length=50, required=False)
+    create_accounts = forms.BooleanField(
+        label=_("Create the account if this address has none"), required=False,
+    )
 
 
 class EnrollmentForm(forms.Form):

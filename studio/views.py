@@ -343,7 +343,8 @@ def people(request, course):
             if csv_form.is_valid():
                 try:
                     result = services.studio_enrollments_from_csv(
-                        course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"], actor=request.user
+                        course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
+                        actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
                     )
                 except ValidationError as exc:
                     for message in exc.messages:
@@ -357,11 +358,16 @@ def people(request, course):
             if one_form.is_valid():
                 buffer = io.StringIO()
                 csv.writer(buffer).writerow([one_form.cleaned_data["email"], "", "", one_form.cleaned_data["group"]])
-                result = services.studio_enrollments_from_csv(
-                    course=access.course, csv_text=buffer.getvalue(), role=one_form.cleaned_data["role"], actor=request.user
-                )
-                messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
-                return redirect("courses:studio:people", course=access.course.slug)
+                try:
+                    result = services.studio_enrollments_from_csv(
+                        course=access.course, csv_text=buffer.getvalue(), role=one_form.cleaned_data["role"],
+                        actor=request.user, create_accounts=one_form.cleaned_data["create_accounts"],
+                    )
+                except ValidationError:
+                    one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
+                else:
+                    messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
+                    return redirect("courses:studio:people", course=access.course.slug)
         return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
     return render(request, "studio/people.html", _people_context(access))
 

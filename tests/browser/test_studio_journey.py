@@ -117,6 +117,7 @@ def test_instructor_authors_the_quiz_dates_weights_people_and_copies_the_course(
     page.get_by_role("link", name="Personnes").click()
     csv = "courriel,prénom,nom,groupe\nana@example.org,Ana,Roy,A\nluc@example.org,Luc,Gagnon,B\n"
     page.locator("#id_csv-csv_file").set_input_files(files=[{"name": "classe.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.get_by_label("Créer des comptes").check()
     page.get_by_role("button", name="Inscrire", exact=True).click()
     expect(page.get_by_text("2 personnes inscrites")).to_be_visible()
     expect(page.get_by_test_id("people-table")).to_contain_text("ana@example.org")

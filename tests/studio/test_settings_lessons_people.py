@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -129,11 +130,32 @@ def test_a_csv_enrols_everyone_or_nobody_with_errors_by_line(studio, prof):
     assert "Ligne 2" in page and "figure déjà à la ligne 1" in page
 
     good = "ana@example.org,Ana,Roy,A\nluc@example.org,Luc,Gagnon,B\n"
-    response = prof.post(url(studio, "people/"), {"csv-csv_file": csv_upload(good), "csv-role": "student"}, follow=True)
+    response = prof.post(url(studio, "people/"), {"csv-csv_file": csv_upload(good), "csv-role": "student", "csv-create_accounts": "on"}, follow=True)
     assert "2 personnes inscrites" in response.content.decode()
     assert set(Enrollment.objects.filter(course=studio["course"], group__in=["A", "B"]).values_list("user__email", flat=True)) == {
         "ana@example.org", "luc@example.org"}
     assert StudioAuditLog.objects.get(action="enrol_csv").changes["enrolled"] == 2
+
+
+def test_a_csv_address_without_an_account_is_refused_with_its_line_unless_accounts_are_asked_for(studio, prof):
+    UserFactory(email="Ana@Example.org")
+    csv_text = "ana@example.org,Ana,Roy\nlcu@exmaple.org,Luc,Gagnon\n"  # a typo on line 2
+    page = prof.post(url(studio, "people/"), {"csv-csv_file": csv_upload(csv_text), "csv-role": "student"}).content.decode()
+    assert "Ligne 2" in page and "aucun compte" in page and "lcu@exmaple.org" in page
+    assert not Enrollment.objects.filter(course=studio["course"], user__email__in=["Ana@Example.org", "lcu@exmaple.org"]).exists()
+    assert not get_user_model().objects.filter(email="lcu@exmaple.org").exists()
+
+    prof.post(url(studio, "people/"), {"csv-csv_file": csv_upload(csv_text), "csv-role": "student", "csv-create_accounts": "on"})
+    assert set(Enrollment.objects.filter(course=studio["course"], user__email__in=["Ana@Example.org", "lcu@exmaple.org"]).values_list("user__email", flat=True)) == {
+        "Ana@Example.org", "lcu@exmaple.org"}
+
+
+def test_enrolling_one_unknown_address_keeps_what_was_typed_and_says_why(studio, prof):
+    page = prof.post(url(studio, "people/"), {"one-email": "nouvelle@example.org", "one-role": "student", "one-group": "C"}).content.decode()
+    assert "Aucun compte n’a cette adresse" in page and 'value="nouvelle@example.org"' in page
+    assert not get_user_model().objects.filter(email="nouvelle@example.org").exists()
+    prof.post(url(studio, "people/"), {"one-email": "nouvelle@example.org", "one-role": "student", "one-group": "C", "one-create_accounts": "on"})
+    assert Enrollment.objects.get(course=studio["course"], user__email="nouvelle@example.org").group == "C"
 
 
 def test_a_csv_that_is_not_utf8_is_refused(studio, prof):
