@@ -14,4 +14,5 @@ urlpatterns = [
     path("<slug:course>/", include("quizzes.urls")),
     path("<slug:course>/", include("discussions.urls")),
     path("<slug:course>/", include("gradebook.urls")),
+    path("<slug:course>/", include("review.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "reminders",
     "gradebook",
+    "review",
     "demo",
 ]
 

@@ -325,6 +325,9 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses)
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "needs_grading"])
+    from review.services import cards_add_on_commit  # spaced review: the graded questions join the deck on commit
+
+    cards_add_on_commit(attempt=attempt)
     return attempt
 
 
