@@ -28,7 +28,7 @@ def graded_student(django_capture_on_commit_callbacks, *, lesson=None, answers=N
     lesson = lesson or LessonFactory()
     quiz = lesson.quiz if hasattr(lesson, "quiz") else quiz_from_gift(lesson)
     user = user or EnrollmentFactory(course=lesson.course).user
-    at = at or timezone.now() - datetime.timedelta(days=2)
+    at = at or timezone.now() - datetime.timedelta(days=1, hours=1)
     attempt = attempt_start(quiz=quiz, user=user, now=at)
     with django_capture_on_commit_callbacks(execute=True):
         attempt_submit(attempt_id=attempt.pk, answers=service_answers(attempt, **(answers or MIXED_ANSWERS)), now=at)
