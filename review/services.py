@@ -63,6 +63,9 @@ def cards_add_for_attempt(*, attempt_id: int) -> int:
         .exclude(question__type__in=(Question.Type.ESSAY, Question.Type.DESCRIPTION))
         .select_related("question")
     )
+    # Cards in the order the quiz showed the questions: the deck serves ties in that order.
+    order = {question_id: n for n, question_id in enumerate(attempt.layout.get("questions", []))}
+    responses.sort(key=lambda r: order.get(r.question_id, len(order)))
     known = set(
         Card.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id).values_list("question_key", flat=True)
     )

@@ -153,3 +153,18 @@ def test_the_digest_names_the_questions_the_class_keeps_forgetting(class_, morni
     reminders_send_pending(now=morning)
     body = next(m.body for m in mail.outbox if m.to == [teacher.email])
     assert "The class keeps forgetting" in body and "Capitale (0 %)" in body
+
+
+def test_quiz_statistics_show_retention_per_question_and_lesson(client, class_, morning):
+    Card.objects.filter(question_key="Capitale").update(reviews=2, last_rating=1)
+    Card.objects.filter(question_key="Vrai").update(reviews=2, last_rating=3)
+    Card.objects.filter(question_key="Pi").update(due=morning - datetime.timedelta(days=3))
+    teacher = EnrollmentFactory(course=class_["course"], role="instructor").user
+    client.force_login(teacher)
+    response = client.get(reverse("courses:gradebook:quiz", kwargs={"course": class_["course"].slug, "lesson": class_["lesson"].slug}))
+    rows = {row.key: row for row in response.context["retention"]}
+    assert (rows["Capitale"].cards, rows["Capitale"].recalled_percent, rows["Capitale"].is_forgotten) == (3, 0, True)
+    assert rows["Vrai"].recalled_percent == 100
+    assert rows["Pi"].overdue == 3
+    assert response.context["lesson_retention"][0].cards == 6
+    assert "Retention in spaced review" in response.content.decode()
