@@ -55,46 +55,63 @@ def cards_add_for_attempt(*, attempt_id: int) -> int:
     the next day, a right one a few days later. A question already in the
     student's deck (a second attempt) keeps its schedule.
     """
-    attempt = Attempt.objects.select_related("quiz__lesson").filter(pk=attempt_id).first()
-    if attempt is None or not attempt.is_submitted or attempt.is_preview:
+    return cards_add_for_attempts(attempt_ids=[attempt_id])
+
+
+@transaction.atomic
+def cards_add_for_attempts(*, attempt_ids: list[int]) -> int:
+    """The same for many attempts at once (the demo cohort), in a constant number of queries."""
+    attempts = list(
+        Attempt.objects.filter(pk__in=attempt_ids, status=Attempt.Status.SUBMITTED, is_preview=False)
+        .select_related("quiz__lesson")
+        .order_by("submitted_at", "pk")
+    )
+    if not attempts:
         return 0
-    responses = list(
-        Response.objects.filter(attempt=attempt, fraction__isnull=False, question__is_active=True)
+    by_attempt: dict[int, list[Response]] = {}
+    for response in (
+        Response.objects.filter(attempt__in=attempts, fraction__isnull=False, question__is_active=True)
         .exclude(question__type__in=(Question.Type.ESSAY, Question.Type.DESCRIPTION))
         .select_related("question")
-    )
-    # Cards in the order the quiz showed the questions: the deck serves ties in that order.
-    order = {question_id: n for n, question_id in enumerate(attempt.layout.get("questions", []))}
-    responses.sort(key=lambda r: order.get(r.question_id, len(order)))
+    ):
+        by_attempt.setdefault(response.attempt_id, []).append(response)
     known = set(
-        Card.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id).values_list("question_key", flat=True)
+        Card.objects.filter(user_id__in={a.user_id for a in attempts}, quiz_id__in={a.quiz_id for a in attempts})
+        .values_list("user_id", "quiz_id", "question_key")
     )
-    at = attempt.submitted_at
-    course_id = attempt.quiz.lesson.course_id
     new = []
-    for response in responses:
-        key = response.question.key
-        if key in known:
-            continue
-        known.add(key)
-        rating = rating_for(fraction=float(response.fraction))
-        card = Card(user_id=attempt.user_id, course_id=course_id, quiz_id=attempt.quiz_id, question_key=key, reviews=0)
-        _apply(card, next_state(current=None, rating=rating, at=at), int(rating))
-        new.append((card, response, rating))
+    for attempt in attempts:
+        responses = by_attempt.get(attempt.pk, [])
+        # Cards in the order the quiz showed the questions: the deck serves ties in that order.
+        order = {question_id: n for n, question_id in enumerate(attempt.layout.get("questions", []))}
+        responses.sort(key=lambda r: order.get(r.question_id, len(order)))
+        course_id = attempt.quiz.lesson.course_id
+        for response in responses:
+            identity = (attempt.user_id, attempt.quiz_id, response.question.key)
+            if identity in known:
+                continue
+            known.add(identity)
+            rating = rating_for(fraction=float(response.fraction))
+            card = Card(user_id=attempt.user_id, course_id=course_id, quiz_id=attempt.quiz_id, question_key=response.question.key)
+            _apply(card, next_state(current=None, rating=rating, at=attempt.submitted_at), int(rating))
+            new.append((card, response, rating, attempt.submitted_at))
     if not new:
         return 0
     try:
         with transaction.atomic():
-            Card.objects.bulk_create([card for card, _r, _g in new])
+            Card.objects.bulk_create([card for card, *_rest in new], batch_size=2000)
     except IntegrityError:
         return 0  # another grading of the same attempt won the race: its cards stand
     ReviewLog.objects.bulk_create(
-        ReviewLog(
-            card=card, user_id=card.user_id, course_id=course_id, question=response.question, source=ReviewLog.Source.QUIZ,
-            rating=int(rating), fraction=response.fraction, answer=response.answer, due_before=None,
-            due_after=card.due, reviewed_at=at,
-        )
-        for card, response, rating in new
+        (
+            ReviewLog(
+                card=card, user_id=card.user_id, course_id=card.course_id, question=response.question,
+                source=ReviewLog.Source.QUIZ, rating=int(rating), fraction=response.fraction, answer=response.answer,
+                due_before=None, due_after=card.due, reviewed_at=at,
+            )
+            for card, response, rating, at in new
+        ),
+        batch_size=2000,
     )
     return len(new)
 
