@@ -15,7 +15,7 @@ from gradebook.histogram import histogram_bars
 from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
 from lessons.selectors import lesson_for_course
 from quizzes.selectors import quiz_for_lesson
-from review.selectors import lesson_retention, question_retention
+from review.selectors import lesson_retention, question_retention, review_summary
 
 INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
 # One screen shows this many students; sorting and filters apply to the whole class before paging.
@@ -226,6 +226,7 @@ def student_progress(request, course):
         "scheme": standing.frame.scheme,
         "lesson_rows": _lesson_rows(standing),
         "progress": standing,  # for courses/_progress_bar.html
+        "review": review_summary(course=access.course, user=request.user),
     }
     return render(request, "gradebook/progress.html", context)
 

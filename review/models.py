@@ -20,7 +20,7 @@ class ReviewSettings(models.Model):
     )
     participation_credit = models.BooleanField(
         _("reviews count as participation"), default=False,
-        help_text=_("Show each student's review streak as participation in the gradebook. Never counts in quiz grades."),
+        help_text=_("Show each student, on their progress page, the days they reviewed as participation credit. Never counts in quiz grades."),
     )
 
     class Meta:

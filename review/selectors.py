@@ -204,13 +204,33 @@ def forgotten_questions(*, course, now=None) -> list[dict]:
     return sorted(result, key=lambda item: item["recalled_percent"])
 
 
-def review_participation(*, course, now=None, days: int = 28) -> dict[int, int]:
-    """Per student, the number of days of the last `days` on which they did at least one review: one query."""
+@dataclass
+class ReviewSummary:
+    due_today: int
+    participation_credit: bool
+    active_days: int | None  # days with a review in the last PARTICIPATION_DAYS, when the credit is on
+    days: int
+
+
+PARTICIPATION_DAYS = 28
+
+
+def review_summary(*, course, user, now=None) -> ReviewSummary:
+    """For the student's progress page: reviews due now and, when the instructor turned the credit on, review days."""
     now = now or timezone.now()
-    return dict(
-        ReviewLog.objects.filter(course=course, source=ReviewLog.Source.REVIEW, reviewed_at__gte=day_start(now) - timedelta(days=days - 1))
-        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
-        .values("user_id")
-        .annotate(n=Count("day", distinct=True))
-        .values_list("user_id", "n")
+    settings_row = review_settings_for(course=course)
+    due = cards_in_deck().filter(course=course, user=user, due__lte=now).count()
+    active = None
+    if settings_row.participation_credit:
+        active = (
+            ReviewLog.objects.filter(
+                course=course, user=user, source=ReviewLog.Source.REVIEW,
+                reviewed_at__gte=day_start(now) - timedelta(days=PARTICIPATION_DAYS - 1),
+            )
+            .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
+            .values("day").distinct().count()
+        )
+    return ReviewSummary(
+        due_today=min(due, settings_row.daily_cap), participation_credit=settings_row.participation_credit,
+        active_days=active, days=PARTICIPATION_DAYS,
     )

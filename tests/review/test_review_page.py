@@ -190,3 +190,17 @@ def test_the_page_runs_a_bounded_number_of_queries(client, django_capture_on_com
         client.get(page_url(quiz.lesson.course) + f"?last={last.pk}")
     with django_assert_max_num_queries(10):
         client.get(page_url(quiz.lesson.course))
+
+
+def test_progress_page_shows_reviews_due_and_the_participation_credit_when_on(client, learner):
+    course = learner["course"]
+    progress = client.get(reverse("courses:progress", kwargs={"course": course.slug}))
+    assert progress.context["review"].due_today == 4
+    assert "Participation credit" not in progress.content.decode()  # off by default
+    page = client.get(page_url(course))
+    answer(client, course, page, "")
+    ReviewSettings.objects.create(course=course, participation_credit=True)
+    progress = client.get(reverse("courses:progress", kwargs={"course": course.slug}))
+    assert "you reviewed on 1 of the last 28 days" in progress.content.decode()
+    detail = client.get(reverse("courses:detail", kwargs={"course": course.slug}))
+    assert page_url(course) in detail.content.decode()
