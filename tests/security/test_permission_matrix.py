@@ -13,6 +13,7 @@ from discussions.models import Post, Thread
 from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
+from review.models import Card
 from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
 ROLES = ("anonymous", "outsider", "student", "other_student", "assistant", "instructor")
@@ -88,6 +89,9 @@ MATRIX = {
     "reminders:preferences": ("get", [], members(200, outsider=200)),
     "reminders:unsubscribe": ("get", ["token"], same(200)),
     "reminders:calendar": ("get", ["calendar_token"], same(200)),
+    "courses:review:index": ("get", ["course"], members(200)),
+    "courses:review:answer": ("post", ["course", "card"], {**members(404), "student": 302}),
+    "courses:review:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
 }
 POST_DATA = {
     "courses:discussions:thread_moderate": {"action": "pin"},
@@ -124,6 +128,7 @@ def world(db):
         "token": unsubscribe_token(user_id=student.pk, kind="due_soon"),
         "calendar_token": calendar_token(user_id=student.pk),
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
+        "card": Card.objects.create(user=student, course=course, quiz=quiz, question_key="Capitale", due=course.created_at).pk,
     }
     return people, values
 
