@@ -216,21 +216,34 @@ PARTICIPATION_DAYS = 28
 
 
 def review_summary(*, course, user, now=None) -> ReviewSummary:
-    """For the student's progress page: reviews due now and, when the instructor turned the credit on, review days."""
+    """For the student's progress page, in one query: reviews due today and, when the credit is on, review days."""
+    from courses.models import Course
+
     now = now or timezone.now()
-    settings_row = review_settings_for(course=course)
-    due = cards_in_deck().filter(course=course, user=user, due__lte=now).count()
-    active = None
-    if settings_row.participation_credit:
-        active = (
-            ReviewLog.objects.filter(
-                course=course, user=user, source=ReviewLog.Source.REVIEW,
-                reviewed_at__gte=day_start(now) - timedelta(days=PARTICIPATION_DAYS - 1),
-            )
-            .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
-            .values("day").distinct().count()
+    settings_row = ReviewSettings.objects.filter(course=OuterRef("pk"))
+    due = (
+        cards_in_deck().filter(course=OuterRef("pk"), user=user, due__lte=now)
+        .order_by().values("user_id").annotate(n=Count("pk")).values("n")
+    )
+    days = (
+        ReviewLog.objects.filter(
+            course=OuterRef("pk"), user=user, source=ReviewLog.Source.REVIEW,
+            reviewed_at__gte=day_start(now) - timedelta(days=PARTICIPATION_DAYS - 1),
         )
+        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .order_by().values("user_id").annotate(n=Count("day", distinct=True)).values("n")
+    )
+    row = (
+        Course.objects.filter(pk=course.pk)
+        .annotate(
+            cap=Subquery(settings_row.values("daily_cap")[:1]), credit=Subquery(settings_row.values("participation_credit")[:1]),
+            due=Subquery(due), active=Subquery(days),
+        )
+        .values("cap", "credit", "due", "active")
+        .get()
+    )
+    credit = bool(row["credit"])
     return ReviewSummary(
-        due_today=min(due, settings_row.daily_cap), participation_credit=settings_row.participation_credit,
-        active_days=active, days=PARTICIPATION_DAYS,
+        due_today=min(row["due"] or 0, row["cap"] or DEFAULT_DAILY_CAP), participation_credit=credit,
+        active_days=(row["active"] or 0) if credit else None, days=PARTICIPATION_DAYS,
     )

@@ -35,7 +35,7 @@ def test_a_double_post_is_graded_once(client, setup):
     second = client.post(setup["url"], setup["form"])
     assert first.status_code == second.status_code == 302
     assert reviews() == 1
-    assert "already answered" in client.get(second["Location"]).content.decode()
+    assert "a déjà reçu une réponse" in client.get(second["Location"]).content.decode()
 
 
 def test_the_card_of_another_student_does_not_exist_for_me(client, setup, django_capture_on_commit_callbacks):
@@ -52,7 +52,7 @@ def test_a_card_not_due_is_refused(client, setup):
     response = client.post(setup["url"], {**setup["form"], "due": later.isoformat()})
     assert response.status_code == 302
     assert reviews() == 0
-    assert "not due yet" in client.get(response["Location"]).content.decode()
+    assert "n’est pas encore due" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(

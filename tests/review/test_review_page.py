@@ -70,7 +70,7 @@ def test_a_right_answer_shows_feedback_the_passage_and_a_later_date(client, lear
     assert reverse("courses:lessons:detail", kwargs={"course": course.slug, "lesson": learner["quiz"].lesson.slug}) in text
     card = Card.objects.get(user=learner["user"], question_key="Capitale")
     assert card.due > timezone.now() + datetime.timedelta(days=1)
-    assert feedback.context["feedback"]["next_in_words"].startswith("in ")
+    assert feedback.context["feedback"]["next_in_words"].startswith("dans ")
     assert card.last_rating == 3
 
 
@@ -112,7 +112,7 @@ def test_the_daily_cap_stops_the_reviews_for_today(client, learner):
     answer(client, learner["course"], page, "")
     done = client.get(page_url(learner["course"]))
     assert done.context["page"].card is None
-    assert "1 review of the day" in done.content.decode()
+    assert "Vous avez fait votre révision du jour" in done.content.decode()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         assert client.get(page_url(learner["course"])).context["page"].card is not None
 
@@ -121,7 +121,7 @@ def test_nothing_due_says_when_the_next_review_is(client, learner):
     Card.objects.filter(user=learner["user"]).update(due=timezone.now() + datetime.timedelta(days=3))
     response = client.get(page_url(learner["course"]))
     assert response.context["page"].card is None
-    assert "Next review: in 3 days" in response.content.decode() or "Next review: in 2 days" in response.content.decode()
+    assert "Prochaine révision : dans 3 jours" in response.content.decode()
 
 
 def test_a_corrected_question_is_reviewed_in_its_current_version(client, learner):
@@ -154,7 +154,7 @@ def test_an_instructor_sets_the_cap_and_the_participation_credit(client, learner
     client.force_login(teacher)
     url = reverse("courses:review:settings", kwargs={"course": learner["course"].slug})
     response = client.post(url, {"daily_cap": "0", "participation_credit": "on"})
-    assert response.status_code == 200 and "between 1 and 200" in response.content.decode()
+    assert response.status_code == 200 and "entre 1 et 200" in response.content.decode()
     assert not ReviewSettings.objects.exists()
     client.post(url, {"daily_cap": "20", "participation_credit": "on"})
     settings_row = ReviewSettings.objects.get()
@@ -196,11 +196,11 @@ def test_progress_page_shows_reviews_due_and_the_participation_credit_when_on(cl
     course = learner["course"]
     progress = client.get(reverse("courses:progress", kwargs={"course": course.slug}))
     assert progress.context["review"].due_today == 4
-    assert "Participation credit" not in progress.content.decode()  # off by default
+    assert "Crédit de participation" not in progress.content.decode()  # off by default
     page = client.get(page_url(course))
     answer(client, course, page, "")
     ReviewSettings.objects.create(course=course, participation_credit=True)
     progress = client.get(reverse("courses:progress", kwargs={"course": course.slug}))
-    assert "you reviewed on 1 of the last 28 days" in progress.content.decode()
+    assert "vous avez révisé 1 des 28 derniers jours" in progress.content.decode()
     detail = client.get(reverse("courses:detail", kwargs={"course": course.slug}))
     assert page_url(course) in detail.content.decode()

@@ -85,7 +85,7 @@ def test_a_quiz_reminder_and_the_nudge_make_one_email(class_, morning):
     reminders_send_pending(now=morning)
     to = [m.to[0] for m in mail.outbox]
     assert sorted(to) == sorted(s.email for s in class_["students"])  # one e-mail each
-    assert "Reviews to do today" in mail.outbox[0].body
+    assert "Révisions à faire aujourd’hui" in mail.outbox[0].body
     assert Reminder.objects.filter(kind="reviews", status="sent").count() == 3
 
 
@@ -132,7 +132,7 @@ def test_the_weekly_summary_says_how_many_reviews_are_due(class_, morning):
     summary = Reminder.objects.filter(kind="student_summary", user=class_["students"][0]).get()
     assert summary.context["reviews_due"] == 6  # the four due now and the two right answers, due within the week
     reminders_send_pending(now=morning)
-    assert any("Reviews due in the next seven days: 6 questions" in m.body for m in mail.outbox)
+    assert any("Révisions dues dans les sept prochains jours : 6 questions" in m.body for m in mail.outbox)
 
 
 def test_the_calendar_shows_the_days_with_reviews(client, class_):
@@ -152,7 +152,7 @@ def test_the_digest_names_the_questions_the_class_keeps_forgetting(class_, morni
     assert [q["title"] for q in digest.context["forgotten"]] == ["Capitale"]
     reminders_send_pending(now=morning)
     body = next(m.body for m in mail.outbox if m.to == [teacher.email])
-    assert "The class keeps forgetting" in body and "Capitale (0 %)" in body
+    assert "La classe oublie" in body and "Capitale (0 %)" in body
 
 
 def test_quiz_statistics_show_retention_per_question_and_lesson(client, class_, morning):
@@ -167,4 +167,4 @@ def test_quiz_statistics_show_retention_per_question_and_lesson(client, class_, 
     assert rows["Vrai"].recalled_percent == 100
     assert rows["Pi"].overdue == 3
     assert response.context["lesson_retention"][0].cards == 6
-    assert "Retention in spaced review" in response.content.decode()
+    assert "Rétention en révision espacée" in response.content.decode()
