@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:course>/", include("discussions.urls")),
     path("<slug:course>/", include("gradebook.urls")),
     path("<slug:course>/studio/", include("studio.urls")),
+    path("<slug:course>/", include("review.urls")),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gradebook",
     "studio",
     "lti",
+    "review",
     "demo",
 ]
 

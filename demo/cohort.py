@@ -26,6 +26,7 @@ from lessons.models import Lesson, LessonProgress
 from quizzes import grading
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.services import FRACTION_PLACES, SCORE_PLACES
+from review.demo import review_demo_ensure
 
 DEMO_INSTRUCTOR = "prof"
 DEMO_STUDENT_PREFIX = "etudiant"
@@ -122,6 +123,7 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
     LessonProgress.objects.bulk_create(new_progress, batch_size=2000, ignore_conflicts=True)
     # etudiant1 gets no work either: a demo starts from an empty standing.
     work = demo_work_ensure(course=course, students=[(n, users[u]) for n, u in enumerate(usernames, start=1) if n > 1], now=now)
+    work |= review_demo_ensure(course=course, user_ids=[users[u] for u in usernames[1:]], now=now)
     return DemoCohort(course=course, instructor=instructor, student_count=students, password=password, work=work)
 
 

@@ -15,6 +15,7 @@ from gradebook.histogram import histogram_bars
 from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
 from lessons.selectors import lesson_for_course
 from quizzes.selectors import quiz_for_lesson
+from review.selectors import lesson_retention, question_retention, review_summary
 
 INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
 # One screen shows this many students; sorting and filters apply to the whole class before paging.
@@ -186,6 +187,9 @@ def quiz_statistics(request, course, lesson):
         "quiz": quiz,
         "stats": stats,
         "bars": histogram_bars(stats.histogram),
+        # Spaced review: what the class still remembers, per question of this quiz and per lesson.
+        "retention": question_retention(quiz=quiz),
+        "lesson_retention": lesson_retention(course=access.course),
     }
     return render(request, "gradebook/quiz_statistics.html", context)
 
@@ -222,6 +226,7 @@ def student_progress(request, course):
         "scheme": standing.frame.scheme,
         "lesson_rows": _lesson_rows(standing),
         "progress": standing,  # for courses/_progress_bar.html
+        "review": review_summary(course=access.course, user=request.user),
     }
     return render(request, "gradebook/progress.html", context)
 

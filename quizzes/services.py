@@ -20,7 +20,7 @@ from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
 from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
-from quizzes.signals import quiz_scores_changed
+from quizzes.signals import attempt_graded, quiz_scores_changed
 
 SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
@@ -384,6 +384,7 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
     if not attempt.is_preview:
         quiz_scores_changed.send(sender=Attempt, quiz_id=attempt.quiz_id, user_ids=[attempt.user_id])
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

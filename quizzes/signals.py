@@ -3,3 +3,8 @@ from django.dispatch import Signal
 # Sent inside the transaction that changed grades: quiz_id=..., user_ids=[...].
 # Receivers (the LTI grade passback) queue their work with transaction.on_commit.
 quiz_scores_changed = Signal()
+
+# Sent inside the transaction that graded a submitted attempt: attempt=...
+# Receivers (spaced review's new cards) queue their work with transaction.on_commit,
+# so quizzes never import the apps built on top of it.
+attempt_graded = Signal()

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from quizzes.models import Quiz
+from review.selectors import review_days_for_user
 
 
 def calendar_for_user(*, user) -> bytes:
@@ -29,5 +31,14 @@ def calendar_for_user(*, user) -> bytes:
         event.add("dtstamp", quiz.updated_at)
         event.add("url", settings.SITE_URL + reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}))
         event.add("description", course.title)
+        calendar.add_component(event)
+    for day in review_days_for_user(user=user, now=timezone.now()):
+        event = Event()
+        event.add("uid", f"review-{day['course_id']}-{day['day'].isoformat()}@coursesite")
+        event.add("summary", f"Révisions à faire ({day['count']}) – {day['course']}")
+        event.add("dtstart", day["day"])
+        event.add("dtend", day["day"] + timedelta(days=1))
+        event.add("dtstamp", timezone.now())
+        event.add("url", settings.SITE_URL + reverse("courses:review:index", kwargs={"course": day["slug"]}))
         calendar.add_component(event)
     return calendar.to_ical()

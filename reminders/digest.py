@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from discussions.models import Post, Thread
 from gradebook.selectors import quiz_statistics_for, students_at_risk
 from quizzes.models import Attempt, Quiz
+from review.selectors import forgotten_questions
 
 
 def instructor_digest_content(course, now) -> dict:
@@ -31,6 +32,7 @@ def instructor_digest_content(course, now) -> dict:
         "at_risk": at_risk,
         "flagged_questions": flagged,
         "unanswered_threads": unanswered,
+        "forgotten": forgotten_questions(course=course, now=now),
     }
 
 

@@ -25,6 +25,8 @@ def _subject(kind: str, reminders: list[Reminder]) -> str:
         return first["title"]
     if kind == Kind.INSTRUCTOR_DIGEST:
         return _("Your week in %(course)s") % {"course": first["course"]}
+    if kind == Kind.REVIEWS:
+        return _("Reviews to do today: %(count)s questions") % {"count": first["count"]}
     return _("Your week in %(course)s: done and to do") % {"course": first["course"]}
 
 
@@ -48,7 +50,9 @@ def _with_dates(reminders: list[Reminder]) -> list[dict]:
 
 
 def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
-    """One e-mail for all of a person's pending reminders of one kind."""
+    """One e-mail for all of a person's pending reminders of one kind (a review nudge may ride in a quiz reminder)."""
+    riders = [r for r in reminders if r.kind == Kind.REVIEWS and kind != Kind.REVIEWS]
+    reminders = [r for r in reminders if r not in riders]
     with translation.override(user.preferred_language):
         unsubscribe_url = settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user.pk, kind=kind)})
         context = {
@@ -59,6 +63,7 @@ def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAl
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
             "kind_label": Kind(kind).label,
+            "reviews": [course for rider in riders for course in rider.context.get("courses", [])],
         }
         subject = _subject(kind, reminders)
         text = render_to_string(f"reminders/email/{kind}.txt", context)

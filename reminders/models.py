@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     REPLIES = "replies", _("New replies in followed threads")
     INSTRUCTOR_DIGEST = "instructor_digest", _("Weekly digest for instructors")
     STUDENT_SUMMARY = "student_summary", _("Weekly summary for students")
+    REVIEWS = "reviews", _("Reviews to do")
 
 
 class Reminder(models.Model):

@@ -24,6 +24,7 @@ from reminders.sweeps import (
     sweep_student_summaries,
     write_decisions,
 )
+from review.reminders import sweep_review_nudges
 
 MAX_DELIVERY_ATTEMPTS = 5
 SEND_BATCH = 2000
@@ -56,6 +57,7 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
     sweep_overdue(now=now, decisions=decisions)
     sweep_inactivity(now=now, decisions=decisions)
     covered = sweep_replies(now=now, decisions=decisions)
+    sweep_review_nudges(now=now, decisions=decisions)
     if dry_run:
         return SweepReport(decided=decisions.rows)
     write_decisions(decisions)
@@ -127,6 +129,25 @@ def reminders_send_pending(*, now=None) -> int:
             return total
 
 
+def _email_groups(rows: list[Reminder], opted_out: set) -> list[tuple[tuple[int, str], list[Reminder]]]:
+    """One e-mail per person and kind; a review nudge joins the same person's quiz reminder, if any in the batch.
+
+    So a day with a quiz reminder and reviews to do brings one e-mail, not two.
+    """
+    groups = [((user_id, kind), list(group)) for (user_id, kind), group in groupby(rows, key=lambda r: (r.user_id, r.kind))]
+    quiz_groups = {}
+    for (user_id, kind), group in groups:
+        if kind in (Kind.DUE_SOON, Kind.OVERDUE) and (user_id, kind) not in opted_out:
+            quiz_groups.setdefault(user_id, group)
+    result = []
+    for (user_id, kind), group in groups:
+        if kind == Kind.REVIEWS and user_id in quiz_groups:
+            quiz_groups[user_id].extend(group)
+            continue
+        result.append(((user_id, kind), group))
+    return result
+
+
 def _send_batch(*, now, limit: int = SEND_BATCH) -> tuple[int, int]:
     """Send up to `limit` pending reminders, one e-mail per person and kind; returns (rows handled, e-mails sent).
 
@@ -151,12 +172,14 @@ def _send_batch(*, now, limit: int = SEND_BATCH) -> tuple[int, int]:
         connection = get_connection()
         try:
             connection.open()
-            for (user_id, kind), group in groupby(rows, key=lambda r: (r.user_id, r.kind)):
-                group = list(group)
+            for (user_id, kind), group in _email_groups(rows, opted_out):
                 user = group[0].user
                 if (user_id, kind) in opted_out or not user.email or not user.is_active:
                     skipped_ids.extend(r.pk for r in group)
                     continue
+                # A review nudge riding in a quiz e-mail keeps its own opt-out.
+                skipped_ids.extend(r.pk for r in group if (user_id, r.kind) in opted_out)
+                group = [r for r in group if (user_id, r.kind) not in opted_out]
                 try:
                     connection.send_messages([build_message(user=user, kind=kind, reminders=group)])
                 except Exception as exc:  # noqa: BLE001 - any mail failure is retried later, never lost

@@ -15,7 +15,7 @@ from reminders.models import EmailOptOut, Kind
 from reminders.services import email_opt_out_set
 from reminders.tokens import calendar_token, read_calendar_token, read_unsubscribe_token
 
-STUDENT_KINDS = [Kind.DUE_SOON, Kind.OVERDUE, Kind.INACTIVITY, Kind.REPLIES, Kind.STUDENT_SUMMARY]
+STUDENT_KINDS = [Kind.DUE_SOON, Kind.OVERDUE, Kind.INACTIVITY, Kind.REPLIES, Kind.STUDENT_SUMMARY, Kind.REVIEWS]
 STAFF_KINDS = [Kind.REPLIES, Kind.INSTRUCTOR_DIGEST]
 
 

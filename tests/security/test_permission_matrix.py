@@ -14,6 +14,7 @@ from lessons.models import DiscussionPrompt
 from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
+from review.models import Card
 from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
 ROLES = ("anonymous", "outsider", "student", "other_student", "assistant", "instructor")
@@ -112,6 +113,9 @@ MATRIX = {
     "lti:deep_link": ("get", [], same(403)),
     "lti:registration": ("get", ["course"], {**staff_only(200), "assistant": 403}),
     "lti:roster_sync": ("post", ["course", "lti_context"], {**staff_only(302), "assistant": 403}),
+    "courses:review:index": ("get", ["course"], members(200)),
+    "courses:review:answer": ("post", ["course", "card"], {**members(404), "student": 302}),
+    "courses:review:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
 }
 POST_DATA = {
     "courses:discussions:thread_moderate": {"action": "pin"},
@@ -151,6 +155,7 @@ def world(db):
         "calendar_token": calendar_token(user_id=student.pk),
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
         "lti_context": _lti_context(course).pk,
+        "card": Card.objects.create(user=student, course=course, quiz=quiz, question_key="Capitale", due=course.created_at).pk,
     }
     values["question"] = quiz.questions.first().pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk

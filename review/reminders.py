@@ -1,0 +1,64 @@
+"""The daily "reviews to do" nudge, decided in the reminder outbox (reminders app) by its hourly sweep.
+
+Two queries whatever the number of students or cards: the courses' caps, then
+the due cards counted per student and course, less the students who opted
+out, were already nudged today or already got a quiz reminder e-mail today
+(at most one e-mail a day: a nudge decided with a pending quiz reminder rides
+in the same e-mail, see reminders.services).
+"""
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Enrollment
+from reminders.models import EmailOptOut, Kind, Reminder
+from review.models import ReviewSettings
+from review.selectors import DEFAULT_DAILY_CAP, cards_in_deck, day_start
+
+# Nudges go out from this local hour on, never in the night's sweeps.
+NUDGE_HOUR = 7
+OBJECT_KEY = "reviews"
+QUIZ_KINDS = (Kind.DUE_SOON, Kind.OVERDUE)
+
+
+def sweep_review_nudges(*, now: datetime, decisions) -> None:
+    local = timezone.localtime(now)
+    if local.hour < NUDGE_HOUR:
+        return
+    window = local.date().isoformat()
+    user = OuterRef("user_id")
+    caps = dict(ReviewSettings.objects.values_list("course_id", "daily_cap"))
+    rows = (
+        cards_in_deck()
+        .filter(due__lte=now)
+        .filter(Exists(Enrollment.objects.filter(user_id=user, course_id=OuterRef("course_id"), role=Enrollment.Role.STUDENT)))
+        .exclude(Exists(EmailOptOut.objects.filter(user_id=user, kind=Kind.REVIEWS)))
+        .exclude(Exists(Reminder.objects.filter(user_id=user, kind=Kind.REVIEWS, object_key=OBJECT_KEY, window=window)))
+        .exclude(
+            Exists(
+                Reminder.objects.filter(
+                    user_id=user, kind__in=QUIZ_KINDS, status=Reminder.Status.SENT, sent_at__gte=day_start(now)
+                )
+            )
+        )
+        .values("user_id", "course_id", "course__title", "course__slug")
+        .annotate(n=Count("pk"))
+        .order_by("user_id", "course__title")
+    )
+    by_user: dict[int, list[dict]] = {}
+    for row in rows:
+        count = min(row["n"], caps.get(row["course_id"], DEFAULT_DAILY_CAP))
+        by_user.setdefault(row["user_id"], []).append(
+            {
+                "course": row["course__title"], "count": count,
+                "url": reverse("courses:review:index", kwargs={"course": row["course__slug"]}),
+            }
+        )
+    for user_id, courses in by_user.items():
+        decisions.add(
+            user_id=user_id, kind=Kind.REVIEWS, object_key=OBJECT_KEY, window=window,
+            context={"courses": courses, "count": sum(c["count"] for c in courses), "course": courses[0]["course"]},
+        )
