@@ -382,9 +382,11 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
+    # Receivers run their work on commit, in this order: this request's own writes (review cards)
+    # before the hand-off of the score to a worker (LTI), which would otherwise contend with them.
+    attempt_graded.send(sender=Attempt, attempt=attempt)
     if not attempt.is_preview:
         quiz_scores_changed.send(sender=Attempt, quiz_id=attempt.quiz_id, user_ids=[attempt.user_id])
-    attempt_graded.send(sender=Attempt, attempt=attempt)
     return attempt
 
 
