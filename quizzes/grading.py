@@ -332,11 +332,19 @@ def _best(candidates: list[dict]) -> dict | None:
     return max(candidates, key=_weight, default=None)
 
 
+# A word typed as a sentence ("Le concours.") or quoted (« rareté ») is still the word.
+_SENTENCE_WRAPPING = " .!?…;:,«»\"'“”‘’"
+
+
+def _short_answer_form(text: str, *, accents: bool) -> str:
+    return normalize_text(text, accents=accents).strip(_SENTENCE_WRAPPING)
+
+
 def _grade_short(question: dict, response) -> GradeResult:
     if not isinstance(response, str):
         return _not_answered()
     accents_ignored = (question.get("options") or {}).get("accent_insensitive", True)
-    typed = normalize_text(response, accents=not accents_ignored)
+    typed = _short_answer_form(response, accents=not accents_ignored)
     if not typed:
         return _not_answered()
     specific, catch_all = [], []
@@ -344,7 +352,7 @@ def _grade_short(question: dict, response) -> GradeResult:
         text = answer.get("text", "")
         if text.strip() == CATCH_ALL:
             catch_all.append(answer)
-        elif normalize_text(text, accents=not accents_ignored) == typed:
+        elif _short_answer_form(text, accents=not accents_ignored) == typed:
             specific.append(answer)
     # "*" only catches what no written answer recognised, so its (usually nil)
     # weight never overrides a real match, even a lower one.

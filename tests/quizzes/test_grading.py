@@ -198,6 +198,14 @@ def test_short_answer_ignores_surrounding_and_repeated_whitespace():
     assert grade(two_words, "  Le \u00a0  PRIX\n").fraction == 1.0
 
 
+def test_short_answer_typed_as_a_sentence_or_in_quotes_is_still_the_answer():
+    two_words = {"type": "shortanswer", "answers": [choice("a", 1.0, "le prix")]}
+    for typed in ("Le prix.", "le prix !", "« le prix »", '"Le prix"', "le prix…"):
+        assert grade(two_words, typed).fraction == 1.0, typed
+    # Only the wrapping goes: punctuation inside the answer still counts.
+    assert grade(two_words, "le, prix").fraction == 0.0
+
+
 def test_short_answer_accepts_oe_typed_for_the_ligature_when_accents_are_ignored():
     heart = {"type": "shortanswer", "answers": [choice("a", 1.0, "Cœur de cible")]}
     assert grade(heart, "coeur de cible").fraction == 1.0
