@@ -53,7 +53,7 @@ def test_lms_launch_then_quiz_attempt_then_score_received_by_the_lms(live_server
     tool = page.frame_locator("iframe[title='Activité externe']")
     tool.get_by_role("button", name="Commencer le test").click(timeout=30_000)
     expect(tool.locator("#quiz-form[data-autosave-ready]")).to_have_count(1, timeout=30_000)
-    question = tool.locator("fieldset").filter(has_text="Quel principe de persuasion l’auteur dit-il manquer")
+    question = tool.locator("fieldset").filter(has_text="Ce message exploite le principe de persuasion que l’auteur ajoute")
     question.get_by_role("textbox").fill("rarete")
     expect(tool.get_by_role("status")).to_contain_text("Enregistré à", timeout=30_000)
     tool.get_by_role("button", name="Terminer la tentative…").click()

@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, EnrollmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MISSED = "Quel principe de persuasion l’auteur dit-il manquer"
+MISSED = "Ce message exploite le principe de persuasion que l’auteur ajoute"
 
 
 def log_in(page, live_server, username):
