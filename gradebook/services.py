@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
 from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
+from gradebook.standings import standings_refresh
 from lessons.models import Lesson
 
 VALUE_PLACES = Decimal("0.01")
@@ -54,6 +55,9 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         scheme.save()
     elif changed:
         scheme.save(update_fields=[*changed, "updated_at"])
+    else:
+        return scheme
+    standings_refresh(course=course)  # every student's standing follows the new scheme, in this transaction
     return scheme
 
 
@@ -118,6 +122,7 @@ def grade_override_set(*, course: Course, student, item: str, value, reason: str
     GradeOverrideLog.objects.create(
         course=course, student=student, item_key=item, actor=actor, old_value=old, new_value=value, reason=reason
     )
+    standings_refresh(course=course, user_ids=[student.pk])
     return override
 
 
@@ -132,4 +137,5 @@ def grade_override_clear(*, course: Course, student, item: str, actor, reason: s
         course=course, student=student, item_key=item, actor=actor, old_value=override.value, new_value=None, reason=reason
     )
     override.delete()
+    standings_refresh(course=course, user_ids=[student.pk])
     return True

@@ -1,6 +1,7 @@
 """Writes about notifications: creating them with the action that causes them, and marking them read.
 
-Their e-mails are batched and sent by the reminders app (`reminders.sweeps.sweep_replies`)."""
+Their e-mails are batched and sent by an app above this one (the reminders app, `reminders.sweeps.sweep_replies`),
+which subscribes to `notifications.signals.notifications_pending`: this app imports none of the apps above it."""
 
 import logging
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from notifications.models import Notification
+from notifications.signals import notifications_pending
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +32,14 @@ def notifications_create(*, users, kind: str, subject_key: str, url: str, render
 
 
 def notifications_delivery_queue() -> None:
-    """Ask a worker to batch and send what is pending. If the broker is down, the rows wait for the next sweep.
+    """Tell the subscribers (the reminders app queues its batching task) that e-mails are pending.
 
-    E-mail batching belongs to the reminders app, above this one: it is imported
-    here, at call time, so that this app does not depend on it to load.
+    If one fails (the broker is down), the rows wait in the outbox for the next sweep: a
+    subscriber's failure must not fail the student's action.
     """
-    from reminders.tasks import sweep_reply_emails
-
-    try:
-        sweep_reply_emails.delay()
-    except Exception:  # noqa: BLE001 - any broker failure must not fail the student's action
-        logger.warning("Broker unreachable: notification e-mails stay in the outbox until the next sweep.")
+    for _receiver, result in notifications_pending.send_robust(sender=Notification):
+        if isinstance(result, Exception):
+            logger.warning("Broker unreachable: notification e-mails stay in the outbox until the next sweep.")
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, parse_gift
@@ -181,7 +182,7 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
     if quiz.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
         deadline = min(deadline, quiz.due_at) if deadline else quiz.due_at
     gradable = [q for q in questions if q.gives_points]
-    return Attempt.objects.create(
+    attempt = Attempt.objects.create(
         quiz=quiz,
         user=user,
         number=number,
@@ -191,6 +192,9 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
         layout=_attempt_layout(quiz=quiz, questions=questions, seed=random.SystemRandom().randrange(2**31)),
         max_score=sum((q.points for q in gradable), Decimal("0")),
     )
+    if not preview:
+        student_activity_recorded(user_id=user.pk, at=now, lesson_id=quiz.lesson_id)
+    return attempt
 
 
 def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answers: dict) -> dict[int, object]:
@@ -264,7 +268,9 @@ def attempt_save(*, attempt_id: int, answers: dict, now=None) -> Attempt:
     if attempt_expire_if_overdue(attempt=attempt, now=now):
         return attempt
     questions = _attempt_questions(attempt)
-    _responses_upsert(attempt=attempt, answers=_validated_answers(attempt=attempt, questions=questions, answers=answers), now=now)
+    saved = _responses_upsert(attempt=attempt, answers=_validated_answers(attempt=attempt, questions=questions, answers=answers), now=now)
+    if not attempt.is_preview and any(response.saved_at == now for response in saved.values()):
+        student_activity_recorded(user_id=attempt.user_id, at=now, lesson_id=attempt.quiz.lesson_id)
     return attempt
 
 
@@ -325,6 +331,7 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses)
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "needs_grading"])
+    student_work_changed(user_ids=[attempt.user_id], lesson_id=quiz.lesson_id)
     return attempt
 
 
@@ -392,6 +399,7 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     response.graded_at = timezone.now()
     response.save(update_fields=["score", "fraction", "grader_comment", "graded_by", "graded_at"])
     _attempt_retotal(response.attempt)
+    student_work_changed(user_ids=[response.attempt.user_id], lesson_id=response.attempt.quiz.lesson_id)
     QuizAuditLog.objects.create(
         quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
         details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
@@ -415,6 +423,7 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
         if attempt.score != before:
             changes.append({"attempt": attempt.pk, "old": str(before), "new": str(attempt.score)})
     Attempt.objects.bulk_update(attempts, ["score", "needs_grading"])
+    student_work_changed(user_ids=[attempt.user_id for attempt in attempts], lesson_id=quiz.lesson_id)
     if changes:
         QuizAuditLog.objects.create(
             quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}
