@@ -34,6 +34,7 @@ from gradebook.selectors.frame import GradebookFrame, frame_fingerprint, gradebo
 from gradebook.selectors.sorting import _folded
 
 UPSERT_BATCH = 500
+REFRESH_CHUNK = 1000  # students per transaction when a whole class is stale
 NAME_SEPARATOR = "\x01"  # sorts before any printable character: "Du" comes before "Dupont" as in a tuple
 STORED_FIELDS = (
     "enrollment", "fingerprint", "items", "category_so_far", "total_so_far", "total_projected", "computed_total",
@@ -70,7 +71,8 @@ def name_fields(user) -> dict:
     }
 
 
-@transaction.atomic
+# No savepoint: inside a write service it is part of that transaction (two queries saved per write).
+@transaction.atomic(savepoint=False)
 def standings_refresh(
     *, course: Course, user_ids: list[int] | None = None, now: datetime | None = None, frame: GradebookFrame | None = None
 ) -> int:
@@ -119,12 +121,18 @@ def stale_student_ids(*, course: Course, fingerprint: str) -> list[int]:
     )
 
 
-def standings_refresh_stale(*, course: Course, frame: GradebookFrame) -> int:
-    """Bring the standings a read is about to show up to date: one query when nothing is stale."""
+def standings_refresh_stale(*, course: Course, frame: GradebookFrame | None = None) -> int:
+    """Bring the standings a read is about to show up to date: one query when nothing is stale.
+
+    A whole class goes stale at once when a due date passes: it is refreshed a chunk of students
+    per transaction, so the row locks that writes about those students wait for are short.
+    """
+    frame = frame or gradebook_frame(course=course)
     stale = stale_student_ids(course=course, fingerprint=frame_fingerprint(frame))
-    if not stale:
-        return 0
-    return standings_refresh(course=course, user_ids=stale, frame=frame)
+    for start in range(0, len(stale), REFRESH_CHUNK):
+        with transaction.atomic():
+            standings_refresh(course=course, user_ids=stale[start:start + REFRESH_CHUNK], frame=frame)
+    return len(stale)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Standings computed from the students' work (the reference the kept standings must equal).
 
 * `gradebook_rows`: the whole class (or some students) from a fixed number of grouped queries,
-  participation through `discussions.selectors.participation_by_student`; the kept standings
+  participation by the rule of `discussions.selectors.participation_by_student`; the kept standings
   are refreshed from it;
 * `gradebook_stream_computed`: the same figures student by student, merging queries ordered by
   user id and read through server-side cursors.
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
 from discussions.models import Post
-from discussions.selectors import Participation, participation_by_student
+from discussions.selectors import Participation
 from gradebook.computation import AttemptScore, StudentGrade, grade_from_items, lesson_items
 from gradebook.models import GradeOverride
 from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of, latest
@@ -184,10 +184,10 @@ def risk_reasons(frame: GradebookFrame, *, grade: StudentGrade, last_activity, e
 def gradebook_rows(
     *, course: Course, now: datetime | None = None, user_ids: list[int] | None = None, frame: GradebookFrame | None = None
 ) -> Gradebook:
-    """Every student's grade, last activity and risk flags: eight queries whatever the class size.
+    """Every student's grade, last activity and risk flags: seven queries whatever the class size.
 
     Scheme, lessons, students (with the moments of their last activity), reading progress,
-    attempts, participation (two, through `participation_by_student`) and overrides.
+    attempts, posts grouped per lesson (the rule of `participation_by_student`) and overrides.
     """
     frame = frame or gradebook_frame(course=course, now=now)
     # `user_ids` narrows every query to some students (one page of the grid); None means the whole class.
@@ -204,9 +204,17 @@ def gradebook_rows(
     for row in _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED, **only).values_list(*ATTEMPT_FIELDS):
         attempts[row[0]][row[1]].append(_attempt_score(row))
 
-    participation: dict[int, dict[int, Participation]] = defaultdict(dict)
-    for (user_id, lesson_id), value in participation_by_student(course=course, user_ids=user_ids).items():
-        participation[user_id][lesson_id] = value
+    # The rule of `participation_by_student`, with the prompt counts the frame already holds: one query.
+    posts = _post_groups_query(course)
+    if user_ids is not None:
+        posts = posts.filter(author_id__in=user_ids)
+    post_rows: dict[int, list[dict]] = defaultdict(list)
+    for row in posts:
+        post_rows[row["author_id"]].append(row)
+    prompts_total = {c.lesson_id: c.prompts_total for c in frame.columns}
+    participation = {
+        user_id: _participation_from_post_rows(rows, prompts_total) for user_id, rows in post_rows.items()
+    }
 
     overrides: dict[int, dict[str, Decimal]] = defaultdict(dict)
     override_rows = GradeOverride.objects.filter(course=course)

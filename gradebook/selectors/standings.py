@@ -7,6 +7,7 @@ one query when none is), so what it shows is what computing it would give.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,18 +37,27 @@ SORT_FIELDS = {
 }
 
 
+STATES = {state.value: state for state in ItemState}
+
+
+@functools.lru_cache(maxsize=4096)
 def _decimal(text: str | None) -> Decimal | None:
+    # A class shares few distinct values (100, 0, a few scores): each text is parsed once. Decimals are immutable.
     return None if text is None else Decimal(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_parts(key: str) -> tuple[Category, int]:
+    category, _sep, lesson_id = key.partition(":")
+    return Category(category), int(lesson_id)
 
 
 def grade_from_standing(standing: Standing) -> StudentGrade:
     """The `StudentGrade` a standing was stored from (equal to it, field by field)."""
     items = {}
     for key, (state, value, computed, late, to_grade) in standing.items.items():
-        category, _sep, lesson_id = key.partition(":")
-        items[key] = ItemGrade(
-            key, Category(category), int(lesson_id), ItemState(state), _decimal(value), _decimal(computed), late, to_grade
-        )
+        category, lesson_id = _key_parts(key)
+        items[key] = ItemGrade(key, category, lesson_id, STATES[state], _decimal(value), _decimal(computed), late, to_grade)
     return StudentGrade(
         items=items,
         category_so_far={Category(name): _decimal(mean) for name, mean in standing.category_so_far.items()},
