@@ -288,3 +288,14 @@ def test_kept_standings_equal_computed_ones_after_any_history(django_db_blocker,
                 EnrollmentFactory(course=course)
         assert_kept_equals_computed(course)
         transaction.set_rollback(True)
+
+
+def test_the_periodic_task_refreshes_a_class_a_due_date_made_stale(world):
+    from gradebook.tasks import refresh_stale_standings
+
+    course, _instructor, _first, second, (ann, *_rest) = world
+    Quiz.objects.filter(lesson=second).update(due_at=timezone.now() - timedelta(hours=1))  # moved by hand, no service
+    assert refresh_stale_standings() == 3
+    assert kept_rows(course)[ann.pk].items[f"quiz:{second.pk}"][0] == "missing"
+    assert_kept_equals_computed(course)
+    assert refresh_stale_standings() == 0
