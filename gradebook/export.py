@@ -67,14 +67,12 @@ def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
                 headers.append(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)")
     yield BOM + writer.writerow([*IDENTITY_COLUMNS, *headers, "Course total (Real)", "Course total (Letter)"])
     chunk = []
-    for enrollment, items, total, letter in students:
-        user = enrollment.user
-        values = [number(items[key]) if key in items else NO_GRADE for key in keys]
+    for first_name, last_name, username, group, email, items, total, letter in students:
+        values = [number(items[key][1]) if key in items else NO_GRADE for key in keys]
         chunk.append(
             writer.writerow(
                 # Moodle's "Department" carries the enrolment's group (section), which is what it is used for.
-                [_text(user.first_name), _text(user.last_name), _text(user.username), "", _text(enrollment.group),
-                 _text(user.email),
+                [_text(first_name), _text(last_name), _text(username), "", _text(group), _text(email),
                  *values, _number(total), letter or NO_GRADE]
             )
         )

@@ -201,27 +201,19 @@ def gradebook_stream(*, course: Course, now: datetime | None = None) -> tuple[Gr
     return frame, rows()
 
 
+EXPORT_FIELDS = (
+    "user__first_name", "user__last_name", "user__username", "enrollment__group", "user__email",
+    "items", "total_so_far", "letter",
+)
+
+
 def gradebook_values_stream(*, course: Course, now: datetime | None = None):
-    """For the CSV: (frame, iterator of (enrolment, {item key: value text or None}, total, letter)),
-    without building a grade object per student (the export of 10,000 students stays under a second)."""
+    """For the CSV: (frame, iterator of tuples of EXPORT_FIELDS: first name, last name, username, group,
+    e-mail, items ({key: [state, value text, …]}), total, letter), in user id order. Plain tuples and no
+    grade object per student: the export of 10,000 students stays around a second."""
     frame = _fresh_frame(course, now)
-
-    def rows():
-        standings = (
-            _kept(course).select_related("enrollment", "user")
-            .only(
-                "items", "total_so_far", "letter", "enrollment__group", "enrollment__user_id", "enrollment__course_id",
-                "user__first_name", "user__last_name", "user__username", "user__email",
-            )
-            .order_by("user_id").iterator(chunk_size=STREAM_CHUNK)
-        )
-        for standing in standings:
-            enrollment = standing.enrollment
-            enrollment.user = standing.user
-            values = {key: item[1] for key, item in standing.items.items()}
-            yield enrollment, values, standing.total_so_far, standing.letter
-
-    return frame, rows()
+    rows = _kept(course).order_by("user_id").values_list(*EXPORT_FIELDS).iterator(chunk_size=STREAM_CHUNK)
+    return frame, rows
 
 
 def students_at_risk(*, course: Course, now: datetime | None = None) -> list[StudentRow]:
