@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Enrollment
+from courses.signals import student_work_changed
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def enrollments_bulk_create_from_csv(*, course: Course, csv_text: str, role: str
         if users[email].pk not in existing
     ]
     Enrollment.objects.bulk_create(new)
+    student_work_changed(user_ids=[e.user_id for e in new if e.role == Enrollment.Role.STUDENT], course_id=course.pk)
     return BulkEnrollmentResult(
         created_users=created_users, created_enrollments=len(new), already_enrolled=len(existing)
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment
 from courses.services import instructor_admin_access_grant
+from courses.signals import student_work_changed
 from discussions.models import Post, Thread
 from discussions.rendering import render_markdown
 from discussions.services import prompt_threads_sync
@@ -123,6 +124,8 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
     LessonProgress.objects.bulk_create(new_progress, batch_size=2000, ignore_conflicts=True)
     # etudiant1 gets no work either: a demo starts from an empty standing.
     work = demo_work_ensure(course=course, students=[(n, users[u]) for n, u in enumerate(usernames, start=1) if n > 1], now=now)
+    # Everything above was bulk-inserted: the gradebook's kept standings follow in one go.
+    student_work_changed(course_id=course.pk, user_ids=[pk for pk in users.values() if pk not in enrolled])
     work |= review_demo_ensure(course=course, user_ids=[users[u] for u in usernames[1:]], now=now)
     return DemoCohort(course=course, instructor=instructor, student_count=students, password=password, work=work)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from discussions.models import MAX_POST_LENGTH, ModerationLog, Post, PostRevision, Thread, ThreadFollow, ThreadReadState
 from discussions.rendering import render_markdown
+from courses.signals import student_work_changed
 from lessons.models import Lesson
 from notifications.models import Notification
 from notifications.services import notifications_create, notifications_text_replace
@@ -86,6 +87,7 @@ def thread_create(*, lesson: Lesson, author, title: str, body: str) -> Thread:
     Post.objects.create(thread=thread, author=author, is_opening=True, body=body, body_html=render_markdown(body))
     _follow(thread=thread, user=author)
     _mark_read(thread=thread, user=author, at=now)
+    student_work_changed(user_ids=[author.pk], lesson_id=lesson.pk)
     return thread
 
 
@@ -111,6 +113,7 @@ def post_create(*, thread: Thread, author, body: str, reply_to: Post | None = No
     thread.save(update_fields=["last_post_at"])
     _follow(thread=thread, user=author)
     _mark_read(thread=thread, user=author, at=post.created_at)
+    student_work_changed(user_ids=[author.pk], lesson_id=thread.lesson_id)
     followers = [
         follow.user
         for follow in ThreadFollow.objects.filter(thread=thread, is_following=True).exclude(user=author).select_related("user")
@@ -176,6 +179,7 @@ def post_delete(*, post: Post, user) -> Post:
         post.deleted_at = timezone.now()
         post.save(update_fields=["deleted_at"])
         _notices_refresh(post)
+        student_work_changed(user_ids=[post.author_id], lesson_id=post.thread.lesson_id)
     return post
 
 
@@ -213,6 +217,7 @@ def post_hide(*, post: Post, actor, reason: str) -> bool:
     post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _notices_refresh(post)
+    student_work_changed(user_ids=[post.author_id] if post.author_id else [], lesson_id=post.thread.lesson_id)
     _log(actor=actor, action=ModerationLog.Action.HIDE, thread=post.thread, post=post, reason=reason[:300])
     return True
 
@@ -224,6 +229,7 @@ def post_unhide(*, post: Post, actor) -> bool:
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _notices_refresh(post)
+    student_work_changed(user_ids=[post.author_id] if post.author_id else [], lesson_id=post.thread.lesson_id)
     _log(actor=actor, action=ModerationLog.Action.UNHIDE, thread=post.thread, post=post)
     return True
 

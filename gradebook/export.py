@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from courses.models import Course
 from gradebook.computation import Category
-from gradebook.selectors import gradebook_stream
+from gradebook.selectors import gradebook_values_stream
 
 BOM = "\ufeff"  # Excel reads UTF-8 (and so the accents) only when the file starts with it
 STUDENTS_PER_CHUNK = 100
@@ -47,9 +47,24 @@ def _number(value: Decimal | None) -> str:
     return NO_GRADE if value is None else f"{value:.2f}"
 
 
+def _formatter():
+    """Stored item values (exact decimal text) as the file shows them; a class repeats few values, so each is
+    formatted once."""
+    cache: dict = {None: NO_GRADE}
+
+    def number(text: str | None) -> str:
+        shown = cache.get(text)
+        if shown is None:
+            shown = cache[text] = _number(Decimal(text))
+        return shown
+
+    return number
+
+
 def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
-    """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk."""
-    frame, students = gradebook_stream(course=course, now=now)
+    """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk (from the kept standings)."""
+    frame, students = gradebook_values_stream(course=course, now=now)
+    number = _formatter()
     writer = csv.writer(_Line())
     keys, headers = [], []
     for column in frame.columns:
@@ -60,15 +75,13 @@ def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
                 headers.append(_text(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)"))
     yield BOM + writer.writerow([*IDENTITY_COLUMNS, *headers, "Course total (Real)", "Course total (Letter)"])
     chunk = []
-    for enrollment, grade in students:
-        user = enrollment.user
-        values = [_number(grade.items[key].value) if key in grade.items else NO_GRADE for key in keys]
+    for first_name, last_name, username, group, email, items, total, letter in students:
+        values = [number(items[key][1]) if key in items else NO_GRADE for key in keys]
         chunk.append(
             writer.writerow(
                 # Moodle's "Department" carries the enrolment's group (section), which is what it is used for.
-                [_text(user.first_name), _text(user.last_name), _text(user.username), "", _text(enrollment.group),
-                 _text(user.email),
-                 *values, _number(grade.total_so_far), _text(grade.letter) if grade.letter else NO_GRADE]
+                [_text(first_name), _text(last_name), _text(username), "", _text(group), _text(email),
+                 *values, _number(total), _text(letter) if letter else NO_GRADE]
             )
         )
         if len(chunk) >= STUDENTS_PER_CHUNK:

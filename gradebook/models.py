@@ -124,3 +124,47 @@ class GradeOverrideLog(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["course", "student", "-created_at"])]
+
+
+class Standing(models.Model):
+    """A student's standing in a course as `gradebook.selectors.gradebook_rows` computes it, kept up to date.
+
+    Refreshed in the transaction of every write that changes it (attempts, regrades, overrides,
+    posts, reading, scheme, enrolment; see `gradebook.standings`). What depends on the clock is
+    not stored as such: `fingerprint` names the course-wide state (scheme, due dates, which are
+    past due) it was computed under, and a read refreshes any row computed under another one;
+    the inactivity flag compares the last activity and the enrolment with the time of the read.
+    """
+
+    enrollment = models.OneToOneField("courses.Enrollment", on_delete=models.CASCADE, related_name="standing")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="standings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standings")
+    fingerprint = models.CharField(max_length=32)
+    # {item key: [state, value, computed, late, to_grade]}, decimals as strings (exact).
+    items = models.JSONField(default=dict)
+    category_so_far = models.JSONField(default=dict)
+    total_so_far = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    total_projected = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    computed_total = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    total_overridden = models.BooleanField(default=False)
+    letter = models.CharField(max_length=12, blank=True)
+    pending_count = models.PositiveSmallIntegerField(default=0)
+    last_activity = models.DateTimeField(null=True)  # `gradebook.selectors.activity`'s rule
+    # The grid's name order and search, accents folded as `gradebook.selectors.sorting._folded` does.
+    name_key = models.CharField(max_length=500)
+    search_text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="standing_one_per_student")]
+        indexes = [
+            models.Index(fields=["course", "name_key"]),
+            models.Index(fields=["course", "total_so_far"]),
+            models.Index(fields=["course", "last_activity"]),
+            models.Index(fields=["course", "fingerprint"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.course_id}: {self.total_so_far}"

@@ -14,6 +14,7 @@ from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
 from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
 from gradebook.signals import grade_override_changed
+from gradebook.standings import standings_refresh
 from lessons.models import Lesson
 
 VALUE_PLACES = Decimal("0.01")
@@ -55,6 +56,9 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         scheme.save()
     elif changed:
         scheme.save(update_fields=[*changed, "updated_at"])
+    else:
+        return scheme
+    standings_refresh(course=course)  # every student's standing follows the new scheme, in this transaction
     return scheme
 
 
@@ -120,6 +124,7 @@ def grade_override_set(*, course: Course, student, item: str, value, reason: str
         course=course, student=student, item_key=item, actor=actor, old_value=old, new_value=value, reason=reason
     )
     grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)
+    standings_refresh(course=course, user_ids=[student.pk])
     return override
 
 
@@ -135,4 +140,5 @@ def grade_override_clear(*, course: Course, student, item: str, actor, reason: s
     )
     override.delete()
     grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)
+    standings_refresh(course=course, user_ids=[student.pk])
     return True

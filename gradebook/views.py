@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,37 +34,28 @@ def gradebook_index(request, course):
         "group": request.GET.get("group", ""),
         "search": request.GET.get("q", "").strip(),
     }
-    if request.GET.get("sort", "name") == "name" and not any(filters.values()):
-        # The default view: names in order, nothing filtered. Only the students of the page shown are
-        # computed, so opening the gradebook of a large class costs one page, not the whole class.
-        student_ids, groups = selectors.class_roster(course=access.course)
-        page = Paginator(student_ids, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-        gradebook = selectors.gradebook_rows(course=access.course, user_ids=list(page.object_list))
-        by_id = {row.user.pk: row for row in gradebook.rows}
-        page.object_list = [by_id[user_id] for user_id in page.object_list if user_id in by_id]
-        rows, sort, class_size = student_ids, "name", len(student_ids)
-    else:
-        gradebook = selectors.gradebook_rows(course=access.course)
-        rows = selectors.gradebook_filter(gradebook.rows, **filters)
-        rows, sort = selectors.gradebook_sort(rows, sort=request.GET.get("sort", "name"))
-        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-        class_size, groups = len(gradebook.rows), gradebook.groups
-    keys = gradebook.frame.item_keys()
+    # Filters, sort and paging run in the database over the kept standings: the cost is one page's.
+    result = selectors.gradebook_page(
+        course=access.course, sort=request.GET.get("sort", "name"), page_number=request.GET.get("page"),
+        per_page=ROWS_PER_PAGE, **filters,
+    )
+    page = result.page
+    keys = result.frame.item_keys()
     table = [(row, [row.grade.items.get(key) for key in keys]) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "access": access,
         "course": access.course,
-        "frame": gradebook.frame,
-        "gradebook": gradebook,
+        "frame": result.frame,
+        "gradebook": result,
         "table": table,
         "page": page,
-        "sort": sort,
+        "sort": result.sort,
         "filters": filters,
-        "class_size": class_size,
-        "groups": groups,
-        "shown": len(rows),
+        "class_size": result.class_size,
+        "groups": result.groups,
+        "shown": result.shown,
         "query_without_page": query.urlencode(),
         "query_without_sort": _without(request, "sort", "page"),
     }

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course
+from courses.signals import student_work_changed
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
 from lessons.seed_documents import LessonDocument, load_seed_folder
 
@@ -108,13 +109,18 @@ def course_import(*, directory: Path) -> ImportReport:
     return report
 
 
+@transaction.atomic
 def lesson_mark_read(*, lesson: Lesson, user) -> LessonProgress:
     """Record that the user read the lesson; marking it again keeps the first date."""
-    progress, _created = LessonProgress.objects.get_or_create(
+    progress, created = LessonProgress.objects.get_or_create(
         lesson=lesson, user=user, defaults={"read_at": timezone.now()}
     )
+    if created:
+        student_work_changed(user_ids=[user.pk], course_id=lesson.course_id)
     return progress
 
 
+@transaction.atomic
 def lesson_mark_unread(*, lesson: Lesson, user) -> None:
-    LessonProgress.objects.filter(lesson=lesson, user=user).delete()
+    if LessonProgress.objects.filter(lesson=lesson, user=user).delete()[0]:
+        student_work_changed(user_ids=[user.pk], course_id=lesson.course_id)

@@ -1,12 +1,13 @@
 """Writes about notifications: creating them with the action that causes them, and marking them read.
 
-Their e-mails are batched and sent by the reminders app (`reminders.sweeps.sweep_replies`)."""
+Their e-mails are batched and sent by an app above this one (the reminders app, `reminders.sweeps.sweep_replies`),
+which subscribes to `notifications.signals.notifications_pending`: this app imports none of the apps above it."""
 
 from django.db import transaction
 from django.utils import timezone, translation
 
-from coursesite.broker import task_publish_quietly
 from notifications.models import Notification
+from notifications.signals import notification_texts_replaced, notifications_pending
 
 
 def notifications_create(
@@ -35,11 +36,9 @@ def notifications_text_replace(*, source_key: str, render) -> int:
     """Rewrite the text of every notice quoting `source_key` (a hidden post, or one shown again).
 
     `render()` gives the new text, in each reader's language. E-mails already decided from these
-    notices but not yet sent are rewritten too (the reminders app owns that outbox, imported at
-    call time as in `notifications_delivery_queue`). E-mails already sent cannot be taken back.
+    notices but not yet sent are rewritten too: the reminders app owns that outbox and does it on
+    `notification_texts_replaced`, in this transaction. E-mails already sent cannot be taken back.
     """
-    from reminders.services import reminders_pending_text_replace
-
     notices = list(Notification.objects.select_for_update().filter(source_key=source_key).select_related("user"))
     replaced = []
     for notice in notices:
@@ -49,19 +48,17 @@ def notifications_text_replace(*, source_key: str, render) -> int:
             replaced.append((notice.user_id, notice.subject_key, notice.body, body))
             notice.body = body
     Notification.objects.bulk_update(notices, ["body"])
-    reminders_pending_text_replace(replacements=replaced)
+    notification_texts_replaced.send(sender=Notification, replacements=replaced)
     return len(replaced)
 
 
 def notifications_delivery_queue() -> None:
-    """Ask a worker to batch and send what is pending. If the broker is down, the rows wait for the next sweep.
+    """Tell the subscribers (the reminders app queues its batching task) that e-mails are pending.
 
-    E-mail batching belongs to the reminders app, above this one: it is imported
-    here, at call time, so that this app does not depend on it to load.
+    If one fails (the broker is down), the rows wait in the outbox for the next sweep: a
+    subscriber's failure must not fail the student's action.
     """
-    from reminders.tasks import sweep_reply_emails
-
-    task_publish_quietly(sweep_reply_emails)
+    notifications_pending.send(sender=Notification)
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

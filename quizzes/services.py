@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
@@ -214,7 +215,7 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
     try:
         # A savepoint: a double click's twin request may create the same attempt first (nothing is locked yet).
         with transaction.atomic():
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
                 number=number,
@@ -231,6 +232,9 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
         if twin is None:
             raise
         return twin
+    if not preview:
+        student_activity_recorded(user_id=user.pk, at=now, lesson_id=quiz.lesson_id)
+    return attempt
 
 
 def _validated_answers(*, attempt: Attempt, questions: dict[int, Question], answers: dict) -> dict[int, object]:
@@ -304,7 +308,9 @@ def attempt_save(*, attempt_id: int, answers: dict, now=None) -> Attempt:
     if attempt_expire_if_overdue(attempt=attempt, now=now):
         return attempt
     questions = _attempt_questions(attempt)
-    _responses_upsert(attempt=attempt, answers=_validated_answers(attempt=attempt, questions=questions, answers=answers), now=now)
+    saved = _responses_upsert(attempt=attempt, answers=_validated_answers(attempt=attempt, questions=questions, answers=answers), now=now)
+    if not attempt.is_preview and any(response.saved_at == now for response in saved.values()):
+        student_activity_recorded(user_id=attempt.user_id, at=now, lesson_id=attempt.quiz.lesson_id)
     return attempt
 
 
@@ -382,6 +388,7 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
+    student_work_changed(user_ids=[attempt.user_id], lesson_id=quiz.lesson_id)
     # Receivers run their work on commit, in this order: this request's own writes (review cards)
     # before the hand-off of the score to a worker (LTI), which would otherwise contend with them.
     attempt_graded.send(sender=Attempt, attempt=attempt)
@@ -456,6 +463,7 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     response.save(update_fields=["score", "fraction", "grader_comment", "graded_by", "graded_at"])
     _attempt_retotal(response.attempt)
     quiz_scores_changed.send(sender=Attempt, quiz_id=response.attempt.quiz_id, user_ids=[response.attempt.user_id])
+    student_work_changed(user_ids=[response.attempt.user_id], lesson_id=response.attempt.quiz.lesson_id)
     QuizAuditLog.objects.create(
         quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
         details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
@@ -484,6 +492,7 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
     quiz_scores_changed.send(
         sender=Quiz, quiz_id=quiz.pk, user_ids=sorted({a.user_id for a in attempts if a.pk in changed_ids and not a.is_preview})
     )
+    student_work_changed(user_ids=[attempt.user_id for attempt in attempts], lesson_id=quiz.lesson_id)
     if changes:
         QuizAuditLog.objects.create(
             quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}

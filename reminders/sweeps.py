@@ -9,13 +9,12 @@ two sweeps running together decide each reminder once.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course, Enrollment
-from discussions.models import Post
+from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_annotation
 from lessons.models import LessonProgress
 from notifications.models import Notification
 from quizzes.models import Attempt, Quiz
@@ -23,7 +22,7 @@ from reminders.models import EmailOptOut, Kind, Reminder
 from review.selectors import due_review_counts
 
 INSERT_BATCH = 2000
-INACTIVITY = timedelta(days=7)
+INACTIVITY = INACTIVE_AFTER
 # Overdue reminders only for quizzes that fell due recently: an old quiz does not start nagging.
 OVERDUE_LOOKBACK = timedelta(days=7)
 
@@ -96,26 +95,9 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
             decisions.add(user_id=user_id, kind=Kind.OVERDUE, object_key=f"quiz:{quiz.pk}", window="overdue", context=context)
 
 
-def last_activity_annotation():
-    """The latest of: lesson read, attempt started or submitted, post written, login, enrolment."""
-    user = OuterRef("user_id")
-    course = OuterRef("course_id")
-    read = LessonProgress.objects.filter(user_id=user, lesson__course_id=course).values("user_id").annotate(m=Max("read_at")).values("m")
-    attempt = (
-        Attempt.objects.filter(user_id=user, quiz__lesson__course_id=course)
-        .values("user_id")
-        .annotate(m=Max(Coalesce("submitted_at", "started_at")))
-        .values("m")
-    )
-    post = Post.objects.filter(author_id=user, thread__lesson__course_id=course).values("author_id").annotate(m=Max("created_at")).values("m")
-    floor = F("created_at")
-    return Greatest(
-        Coalesce(Subquery(read), floor),
-        Coalesce(Subquery(attempt), floor),
-        Coalesce(Subquery(post), floor),
-        Coalesce(F("user__last_login"), floor),
-        floor,
-    )
+# The one rule for "last activity" (the gradebook flags the same students as inactive): the latest of
+# a lesson read, an attempt started or submitted, an answer saved, a post, a login, or the enrolment.
+last_activity_annotation = idle_since_annotation
 
 
 def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:

@@ -1,5 +1,10 @@
 """Small worlds for the gradebook tests: a course with lessons, quizzes, prompts and students whose
-work is written directly (bulk inserts), so a test states exactly the scores it expects."""
+work is written directly (bulk inserts), so a test states exactly the scores it expects.
+
+Writing directly skips the write services, which keep the gradebook's standings up to date:
+each builder then refreshes the standings it touched, as the service would (`kept_up`). A test
+that changes rows by hand calls `kept_up` itself. The kept standings' own tests
+(`test_kept_standings.py`) go through the real services instead."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,12 +13,22 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from courses.models import Enrollment
+from gradebook.standings import standings_refresh
 from discussions.models import Post, Thread
 from lessons.models import LessonProgress
 from quizzes.models import Attempt, Quiz
 from tests.factories import CourseFactory, DiscussionPromptFactory, EnrollmentFactory, LessonFactory, quiz_from_gift
 
 TEN_QUESTIONS = "\n\n".join(f"::Q{n}:: Question {n} ? {{=Bon ~Mauvais ~Autre}}" for n in range(10))
+
+
+def kept_up(course, *users):
+    """Refresh the kept standings of these students (all of the course's without any), as a write service would."""
+    standings_refresh(course=course, user_ids=[u.pk for u in users] if users else None)
+
+
+def _course_of(lesson):
+    return lesson.course
 
 
 def course_with_lessons(lessons=2, prompts=3, due_in=(timedelta(days=-1), timedelta(days=7)), course=None):
@@ -42,12 +57,14 @@ def student(course, group="", **user_fields):
 def attempt(lesson, user, score, *, number=1, late=False, needs_grading=False, max_score=10, status="submitted", when=None):
     """A submitted attempt of the lesson's quiz with `score` out of `max_score` (no responses needed)."""
     when = when or timezone.now()
-    return Attempt.objects.create(
+    made = Attempt.objects.create(
         quiz=Quiz.objects.get(lesson=lesson), user=user, number=number, status=status,
         submitted_at=when if status == "submitted" else None, started_at=when - timedelta(minutes=10),
         score=Decimal(score) if score is not None else None, max_score=Decimal(max_score),
         is_late=late, needs_grading=needs_grading,
     )
+    kept_up(_course_of(lesson), user)
+    return made
 
 
 def answer_prompts(lesson, user, count, *, when=None):
@@ -57,11 +74,14 @@ def answer_prompts(lesson, user, count, *, when=None):
     Post.objects.bulk_create(posts)
     if when:
         Post.objects.filter(pk__in=[p.pk for p in posts]).update(created_at=when)
+    kept_up(_course_of(lesson), user)
     return posts
 
 
 def read(lesson, user, when=None):
-    return LessonProgress.objects.create(lesson=lesson, user=user, read_at=when or timezone.now())
+    progress = LessonProgress.objects.create(lesson=lesson, user=user, read_at=when or timezone.now())
+    kept_up(_course_of(lesson), user)
+    return progress
 
 
 def bulk_class(course, lessons, size):
@@ -86,4 +106,5 @@ def bulk_class(course, lessons, size):
     Post.objects.bulk_create(
         [Post(thread=t, author=u, body="Oui", body_html="<p>Oui</p>") for n, u in enumerate(users) for t in threads[: n % 4]]
     )
+    kept_up(course)
     return users

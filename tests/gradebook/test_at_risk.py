@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from gradebook.selectors import RiskReason, students_at_risk
-from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, read, student
+from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, kept_up, read, student
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -16,6 +16,7 @@ NOW = timezone.now()
 
 def enrolled_days_ago(course, user, days):
     Enrollment.objects.filter(course=course, user=user).update(created_at=NOW - timedelta(days=days))
+    kept_up(course, user)
 
 
 def reasons(course, user):
@@ -64,6 +65,7 @@ def test_any_recent_activity_counts(quiet_course, activity):
         answer_prompts(first, active, 1, when=recent)
     else:
         get_user_model().objects.filter(pk=active.pk).update(last_login=recent)
+    kept_up(course, active)
 
     assert reasons(course, active) == ()
 

@@ -193,16 +193,17 @@ def test_gradebook_page_and_export_run_a_constant_number_of_queries(client, djan
     course, instructor, users = build_class(size)
     client.force_login(instructor)
 
-    # Session, user, enrolment+course, scheme, lessons, students (with their last activity), reading,
-    # attempts, participation (two), overrides, the header's notifications.
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("courses:gradebook:index", kwargs={"course": course.slug}), {"sort": "-total"})
-    assert response.status_code == 200
-    assert response.context["class_size"] == size
+    url = reverse("courses:gradebook:index", kwargs={"course": course.slug})
+    # Session, user, enrolment+course, scheme, lessons, stale standings (none), count, page, groups,
+    # class size (when filtered), the header's notifications: the database sorts, filters and pages.
+    for params in ({}, {"sort": "-total"}, {"sort": "-total", "risk": "1"}, {"sort": "flags", "q": "élise", "group": "G1"}):
+        with django_assert_max_num_queries(11):
+            response = client.get(url, params)
+        assert response.status_code == 200
+        assert response.context["class_size"] == size
 
-    # Session, user, enrolment+course, scheme, lessons, and five cursors read in step (students,
-    # reading, attempts, posts, overrides).
-    with django_assert_max_num_queries(12):
+    # Session, user, enrolment+course, scheme, lessons, stale standings (none), the standings' cursor.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("courses:gradebook:csv", kwargs={"course": course.slug}))
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == size + 1

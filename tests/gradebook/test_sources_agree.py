@@ -8,7 +8,7 @@ from django.utils import timezone
 from discussions.models import Post, Thread
 from gradebook.selectors import gradebook_rows, gradebook_stream, student_standing
 from gradebook.services import grade_override_set, grading_scheme_update
-from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, read, student
+from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, kept_up, read, student
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_page_export_and_progress_agree_on_every_cell():
     Post.objects.filter(pk=hidden[1].pk).update(deleted_at=timezone.now())
     own = Thread.objects.create(lesson=third, author=c, title="Ma question", last_post_at=timezone.now())
     Post.objects.create(thread=own, author=c, is_opening=True, body="Question ?", body_html="<p>Question ?</p>")
+    kept_up(course)
     attempt(third, d, 9)
     read(second, d)
     grade_override_set(course=course, student=e, item=f"quiz:{first.pk}", value=55, reason="Absence motivée", actor=instructor)

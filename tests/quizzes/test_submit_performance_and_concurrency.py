@@ -56,7 +56,10 @@ def test_submitting_runs_a_constant_number_of_queries(client, django_assert_max_
     kwargs = {"course": lesson.course.slug, "attempt": attempt.pk}
     client.post(reverse("courses:quizzes:take", kwargs=kwargs), full_answers(attempt))
 
-    with django_assert_max_num_queries(15):
+    # 10 for the submit itself, 11 for the student's kept gradebook standing, refreshed in the same
+    # transaction (course, scheme, lessons, row lock, the student's activity, reading, attempts, posts,
+    # overrides, upsert): the same at any quiz length.
+    with django_assert_max_num_queries(21):
         response = client.post(reverse("courses:quizzes:confirm", kwargs=kwargs))
 
     assert response.status_code == 302

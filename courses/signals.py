@@ -1,0 +1,28 @@
+"""Events that apps above `courses` announce, so that the apps that keep figures about students
+(the gradebook's standings) follow without the lower apps importing them.
+
+Sent inside the writer's transaction (Django signals are synchronous): a receiver that writes
+commits or rolls back with the work it follows.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.dispatch import Signal
+
+# kwargs: course_id, lesson_id (either may be None; one of them is given), user_ids
+work_changed = Signal()
+# kwargs: user_id, at, lesson_id (None: every course of the user, e.g. a login)
+activity_recorded = Signal()
+
+
+def student_work_changed(*, user_ids: Iterable[int], course_id: int | None = None, lesson_id: int | None = None) -> None:
+    """Announce that these students' graded work in a course (or a lesson of it) changed."""
+    user_ids = sorted(set(user_ids))
+    if user_ids:
+        work_changed.send(sender=None, course_id=course_id, lesson_id=lesson_id, user_ids=user_ids)
+
+
+def student_activity_recorded(*, user_id: int, at: datetime, lesson_id: int | None = None) -> None:
+    """Announce activity that changes no grade (answers autosaved, a login): only the last activity moves."""
+    activity_recorded.send(sender=None, user_id=user_id, at=at, lesson_id=lesson_id)

@@ -1,0 +1,185 @@
+"""The course's frame: what the course asks of every student (scheme, lessons, due dates)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
+from gradebook.computation import TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
+from gradebook.models import GradingScheme
+from lessons.models import Lesson
+from lessons.selectors import course_lessons
+from quizzes.models import Question
+
+
+
+@dataclass(frozen=True)
+class LessonColumn:
+    lesson: Lesson
+    lesson_id: int
+    quiz_id: int | None
+    grading_method: str
+    due_at: datetime | None  # the quiz's due date, else the end of the course; None: never due
+    quiz_due_at: datetime | None
+    prompts_total: int
+
+    @property
+    def has_quiz(self) -> bool:
+        return self.quiz_id is not None
+
+    def cells(self) -> list[tuple[Category, str]]:
+        """The gradebook cells of this lesson, in display order."""
+        cells = [(Category.READING, item_key(Category.READING, self.lesson_id))]
+        if self.has_quiz:
+            cells.append((Category.QUIZ, item_key(Category.QUIZ, self.lesson_id)))
+        if self.prompts_total:
+            cells.append((Category.PARTICIPATION, item_key(Category.PARTICIPATION, self.lesson_id)))
+        return cells
+
+
+@dataclass
+class GradebookFrame:
+    """What the course asks of every student: the scheme and each lesson's items and due date."""
+
+    course: Course
+    scheme_record: GradingScheme  # unsaved until an instructor saves the settings: the defaults apply
+    scheme: Scheme
+    columns: list[LessonColumn]
+    now: datetime
+    # Per lesson id, the items of a student who has done nothing in it yet: computed once, shared by all.
+    empty_items: dict[int, list] = field(default_factory=dict)
+
+    def is_past_due(self, column: LessonColumn) -> bool:
+        return column.due_at is not None and self.now > column.due_at
+
+    @property
+    def has_work_past_due(self) -> bool:
+        return any(self.is_past_due(column) for column in self.columns)
+
+    @property
+    def quiz_lessons(self) -> dict[int, int]:
+        """quiz id -> lesson id."""
+        return {c.quiz_id: c.lesson_id for c in self.columns if c.has_quiz}
+
+    def item_label(self, key: str) -> str:
+        if key == TOTAL_KEY:
+            return str(_("Course total"))
+        category, _sep, lesson_id = key.partition(":")
+        column = next((c for c in self.columns if str(c.lesson_id) == lesson_id), None)
+        title = column.lesson.title if column else lesson_id
+        label = {
+            Category.QUIZ: _("Quiz"), Category.PARTICIPATION: _("Participation"), Category.READING: _("Reading"),
+        }.get(category, category)
+        return f"{label} – {title}"
+
+    def item_keys(self) -> list[str]:
+        return [key for column in self.columns for _category, key in column.cells()]
+
+
+def scheme_from_record(record: GradingScheme) -> Scheme:
+    return Scheme(
+        quiz_weight=Decimal(record.quiz_weight),
+        participation_weight=Decimal(record.participation_weight),
+        reading_weight=Decimal(record.reading_weight),
+        full_participation_percent=Decimal(record.full_participation_percent),
+        replies_only_percent=Decimal(record.replies_only_percent),
+        late_penalty_percent=Decimal(record.late_penalty_percent),
+        letters=letter_scale_from_json(record.letter_scale),
+    )
+
+
+def grading_scheme_for(*, course: Course) -> GradingScheme:
+    """The course's scheme, or an unsaved one with the defaults (reading never writes)."""
+    return GradingScheme.objects.filter(course=course).first() or GradingScheme(course=course)
+
+
+def _course_end(course: Course) -> datetime | None:
+    if course.ends_on is None:
+        return None
+    zone = ZoneInfo(course.time_zone)
+    return datetime.combine(course.ends_on, time(23, 59, 59), tzinfo=zone)
+
+
+def gradebook_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
+    """The scheme and the lessons with their quiz and prompt count: two queries."""
+    record = grading_scheme_for(course=course)
+    gradable = Q(quiz__questions__is_active=True) & ~Q(quiz__questions__type=Question.Type.DESCRIPTION)
+    lessons = (
+        course_lessons(course=course)
+        .select_related("quiz")
+        .only("pk", "slug", "title", "position", "course_id", "quiz__id", "quiz__due_at", "quiz__grading_method")
+        .annotate(
+            prompts_total=Count("prompts", filter=Q(prompts__is_active=True), distinct=True),
+            questions_total=Count("quiz__questions", filter=gradable, distinct=True),
+        )
+    )
+    course_end = _course_end(course)
+    columns = []
+    for lesson in lessons:
+        quiz = getattr(lesson, "quiz", None)
+        # A quiz without a question cannot be taken, so it cannot be owed either.
+        has_quiz = quiz is not None and lesson.questions_total > 0
+        quiz_due = quiz.due_at if quiz is not None else None
+        columns.append(
+            LessonColumn(
+                lesson=lesson,
+                lesson_id=lesson.pk,
+                quiz_id=quiz.pk if has_quiz else None,
+                grading_method=quiz.grading_method if quiz is not None else "highest",
+                # Prompts and reading have no date of their own: they are due with the lesson's quiz.
+                due_at=quiz_due or course_end,
+                quiz_due_at=quiz_due if has_quiz else None,
+                prompts_total=lesson.prompts_total,
+            )
+        )
+    frame = GradebookFrame(
+        course=course, scheme_record=record, scheme=scheme_from_record(record), columns=columns, now=now or timezone.now()
+    )
+    for column in columns:
+        nothing_done = _lesson_work(frame, column, read=False, attempts=(), part=None)
+        frame.empty_items[column.lesson_id] = lesson_items(nothing_done, frame.scheme)
+    return frame
+
+
+def _lesson_work(frame: GradebookFrame, column: LessonColumn, *, read: bool, attempts, part) -> LessonWork:
+    return LessonWork(
+        lesson_id=column.lesson_id,
+        is_past_due=frame.is_past_due(column),
+        has_quiz=column.has_quiz,
+        grading_method=column.grading_method,
+        attempts=tuple(attempts) if column.has_quiz else (),
+        prompts_total=column.prompts_total,
+        prompts_answered=part.prompts_answered if part else 0,
+        posts=(part.replies + part.threads_started) if part else 0,
+        read=read,
+    )
+
+
+def frame_fingerprint(frame: GradebookFrame) -> str:
+    """A short digest of everything course-wide that a grade depends on, at the frame's moment.
+
+    The scheme, each lesson's quiz, grading method, due date and prompt count, and which
+    lessons are past due *now*: a kept standing computed under another fingerprint is stale
+    (a due date passed or was moved, the scheme or a quiz changed), whatever changed it.
+    """
+    record = frame.scheme_record
+    parts = [
+        repr([getattr(record, name) for name in (
+            "quiz_weight", "participation_weight", "reading_weight", "full_participation_percent",
+            "replies_only_percent", "late_penalty_percent", "letter_scale",
+        )]),
+    ]
+    for column in frame.columns:
+        parts.append(repr((
+            column.lesson_id, column.quiz_id, column.grading_method, column.due_at and column.due_at.isoformat(),
+            column.quiz_due_at and column.quiz_due_at.isoformat(), column.prompts_total, frame.is_past_due(column),
+        )))
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()

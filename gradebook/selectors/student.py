@@ -1,0 +1,126 @@
+"""One student: their standing computed from their own rows, their enrolment, posts and overrides."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, OuterRef, When
+from django.http import Http404
+
+from courses.models import Course, Enrollment
+from coursesite.ids import id_or_404
+from discussions.models import Post
+from discussions.selectors import Participation
+from gradebook.computation import StudentGrade
+from gradebook.models import GradeOverride, GradeOverrideLog
+from gradebook.selectors.activity import ACTIVITY_FIELDS, _latest_subquery, activity_annotations, latest
+from gradebook.selectors.computed import (
+    ATTEMPT_FIELDS,
+    _attempts_query,
+    _by_quiz,
+    _participation_from_post_rows,
+    _post_groups_query,
+    build_student_grade,
+)
+from gradebook.selectors.frame import GradebookFrame, LessonColumn, gradebook_frame
+from lessons.models import LessonProgress
+from quizzes.models import Attempt, Response
+
+
+
+@dataclass
+class StudentStanding:
+    frame: GradebookFrame
+    grade: StudentGrade
+    read_at: dict[int, datetime]  # lesson id -> when read
+    attempts: dict[int, list[dict]]  # lesson id -> attempt rows (all statuses), in number order
+    participation: dict[int, Participation]
+    last_activity: datetime | None
+
+    def due_next(self) -> list[LessonColumn]:
+        """Quizzes with a due date and no submitted attempt, soonest first (overdue ones included)."""
+        submitted = {
+            lesson_id for lesson_id, rows in self.attempts.items()
+            if any(row["status"] == Attempt.Status.SUBMITTED for row in rows)
+        }
+        pending = [c for c in self.frame.columns if c.quiz_due_at and c.lesson_id not in submitted]
+        return sorted(pending, key=lambda c: c.quiz_due_at)
+
+    @property
+    def read_count(self) -> int:
+        return len(self.read_at)
+
+    @property
+    def total(self) -> int:
+        return len(self.frame.columns)
+
+    @property
+    def percent(self) -> int:
+        """Share of the lessons read, as the course page's progress bar shows it."""
+        return round(100 * self.read_count / self.total) if self.total else 0
+
+
+def student_standing(*, course: Course, user, now: datetime | None = None) -> StudentStanding:
+    """One student's grade and the rows behind it: six queries, all about this student."""
+    frame = gradebook_frame(course=course, now=now)
+    lesson_ids = [c.lesson_id for c in frame.columns]
+    quiz_lessons = frame.quiz_lessons
+    read_at = dict(
+        LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", "read_at")
+    )
+    attempt_rows = list(
+        _attempts_query(frame).filter(user=user).order_by("quiz_id", "number")
+        .annotate(
+            # Answers saved in an attempt still open are its latest activity.
+            last_saved=Case(When(status=Attempt.Status.IN_PROGRESS, then=_latest_subquery(
+                Response.objects.filter(attempt=OuterRef("pk")), "saved_at"
+            )))
+        )
+        .values(*ATTEMPT_FIELDS, "pk", "started_at", "submitted_at", "last_saved")
+    )
+    attempts: dict[int, list[dict]] = defaultdict(list)
+    for row in attempt_rows:
+        attempts[quiz_lessons[row["quiz_id"]]].append(row)
+    post_rows = list(_post_groups_query(course).filter(author=user))
+    participation = _participation_from_post_rows(post_rows, {c.lesson_id: c.prompts_total for c in frame.columns})
+    overrides = dict(GradeOverride.objects.filter(course=course, student=user).values_list("item_key", "value"))
+    grade = build_student_grade(
+        frame, read=set(read_at), attempts=_by_quiz(tuple(row[f] for f in ATTEMPT_FIELDS) for row in attempt_rows),
+        participation=participation, overrides=overrides,
+    )
+    # The one rule of `gradebook.selectors.activity`, for this enrolment (None for someone not enrolled).
+    enrollment = Enrollment.objects.filter(course=course, user=user).annotate(**activity_annotations()).first()
+    last_activity = (
+        latest(*(getattr(enrollment, name) for name in ACTIVITY_FIELDS), user.last_login) if enrollment else user.last_login
+    )
+    return StudentStanding(
+        frame=frame, grade=grade, read_at=read_at, attempts=dict(attempts), participation=participation,
+        last_activity=last_activity,
+    )
+
+
+def student_enrollment(*, course: Course, user_id: int) -> Enrollment:
+    """The student's enrolment in the course; 404 for anyone who is not a student of it."""
+    enrollment = (
+        Enrollment.objects.select_related("user").filter(course=course, user_id=id_or_404(user_id), role=Enrollment.Role.STUDENT).first()
+    )
+    if enrollment is None:
+        raise Http404
+    return enrollment
+
+
+def student_posts(*, course: Course, user, limit: int = 200) -> list[Post]:
+    """The student's posts in the course, newest first, with their thread and lesson."""
+    return list(
+        Post.objects.filter(author=user, thread__lesson__course=course)
+        .select_related("thread__lesson")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def override_history(*, course: Course, student) -> tuple[list[GradeOverride], list[GradeOverrideLog]]:
+    current = list(GradeOverride.objects.filter(course=course, student=student).select_related("set_by").order_by("item_key"))
+    log = list(GradeOverrideLog.objects.filter(course=course, student=student).select_related("actor"))
+    return current, log

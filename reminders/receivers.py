@@ -1,0 +1,23 @@
+"""The reminders app subscribes to the apps below it. Connected in `RemindersConfig.ready`."""
+
+from django.dispatch import receiver
+
+from notifications.signals import notification_texts_replaced, notifications_pending
+
+
+@receiver(notifications_pending, dispatch_uid="reminders.reply_emails")
+def queue_reply_emails(sender, **kwargs):
+    """New notifications committed: a worker batches their e-mails (at most one per thread per hour)."""
+    from coursesite.broker import task_publish_quietly
+    from reminders.tasks import sweep_reply_emails  # looked up at call time, so tests can replace `delay`
+
+    # A silent or down broker costs the request seconds at most; the e-mails wait for the periodic sweep.
+    task_publish_quietly(sweep_reply_emails)
+
+
+@receiver(notification_texts_replaced, dispatch_uid="reminders.pending_texts")
+def replace_texts_in_unsent_emails(sender, *, replacements, **kwargs):
+    """A hidden post's text must not leave in a reply e-mail decided before it was hidden."""
+    from reminders.services import reminders_pending_text_replace
+
+    reminders_pending_text_replace(replacements=replacements)
