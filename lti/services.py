@@ -211,7 +211,8 @@ def launch_complete(*, platform: LtiPlatform, claims: dict) -> LaunchResult:
 # --------------------------------------------------------------------------- scores (AGS)
 
 
-@transaction.atomic
+# No savepoint of its own: it runs inside every submit's transaction, and its one upsert is atomic anyway.
+@transaction.atomic(savepoint=False)
 def scores_queue(*, quiz_id: int, user_ids) -> int:
     """Put (back) in the outbox the scores of these people for this quiz in every LMS course that grades it."""
     user_ids = list(user_ids)
