@@ -48,8 +48,11 @@ def _checked_body(body: str) -> str:
 
 def _check_rate(author) -> None:
     """Refuse past RATE_LIMIT_POSTS a minute. Called inside the writing transaction: the author's row
-    lock makes simultaneous posts (several tabs, a script) count one after the other."""
-    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
+    lock makes simultaneous posts (several tabs, a script) count one after the other.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: another transaction's foreign-key check on this user (a
+    reading, an answer being committed) must not wait for it, or the two deadlock."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk).exists()
     since = timezone.now() - RATE_LIMIT_WINDOW
     if Post.objects.filter(author=author, created_at__gte=since).count() >= RATE_LIMIT_POSTS:
         raise DiscussionError(
@@ -94,7 +97,7 @@ def thread_create(*, lesson: Lesson, author, title: str, body: str) -> Thread:
 @transaction.atomic
 def post_create(*, thread: Thread, author, body: str, reply_to: Post | None = None) -> Post:
     """Answer the thread, or a reply in it. A reply to a reply is filed under its top-level reply and quotes it."""
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
     if thread.is_locked:
         raise DiscussionError(_("This thread is locked: it can be read but no longer answered."))
     body = _checked_body(body)

@@ -84,7 +84,7 @@ def standings_refresh(
         kept = kept.filter(user_id__in=user_ids)
     # Lock before reading the work: a concurrent write about the same student waits for this
     # transaction and then computes with everything committed (READ COMMITTED sees it).
-    locked = list(kept.select_for_update().values_list("pk", "enrollment__role"))
+    locked = list(kept.select_for_update(no_key=True, of=("self",)).values_list("pk", "enrollment__role"))
     former = [pk for pk, role in locked if role != Enrollment.Role.STUDENT]
     if former:
         Standing.objects.filter(pk__in=former).delete()  # no longer a student: no standing
