@@ -82,11 +82,11 @@ def test_instructor_authors_the_quiz_dates_weights_people_and_copies_the_course(
     expect(page.get_by_text("saving creates a new version").or_(page.get_by_text("crée une nouvelle version"))).to_be_visible()
     page.get_by_label("La question en GIFT").fill(EDITED)
     # The preview follows the typing, without a click.
-    expect(page.get_by_test_id("question-preview")).to_contain_text("Elle va vers le client.")
+    expect(page.get_by_test_id("question-preview")).to_contain_text("Elle va vers le client.", timeout=30_000)
     page.get_by_label("La question en GIFT").fill("::Push:: Que fait une stratégie Push ? {=Elle va vers le client. ~%35%Elle attend.}")
-    expect(page.get_by_test_id("question-errors")).to_contain_text("%35%")
+    expect(page.get_by_test_id("question-errors")).to_contain_text("%35%", timeout=30_000)
     page.get_by_label("La question en GIFT").fill(EDITED)
-    expect(page.get_by_test_id("question-preview")).to_contain_text("Elle va vers le client.")
+    expect(page.get_by_test_id("question-preview")).to_contain_text("Elle va vers le client.", timeout=30_000)
     page.get_by_role("button", name="Enregistrer la question").click()
     expect(page.get_by_text("Question enregistrée comme nouvelle version")).to_be_visible()
     assert Question.objects.get(quiz=quiz, title="Push", is_active=True).version == 2

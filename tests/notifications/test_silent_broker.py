@@ -66,8 +66,9 @@ def silent_broker(monkeypatch, settings):
     monkeypatch.setitem(app.conf, "broker_url", url)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    # Through Django's settings only: Celery reads them lazily. Setting it on app.conf would leave the
+    # value pinned there after the test, and later tests could no longer switch eager mode on.
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
 
     def too_long(signum, frame):
         raise StillWaiting(f"the request was still waiting on the silent broker after {GUARD_SECONDS} s")
