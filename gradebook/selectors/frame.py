@@ -109,11 +109,15 @@ def _course_end(course: Course) -> datetime | None:
 
 
 def gradebook_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
-    """The scheme and the lessons with their quiz and prompt count: two queries."""
+    """The scheme and the published lessons with their quiz and prompt count: two queries.
+
+    An unpublished lesson asks nothing of students yet (they cannot open it), so it has no column
+    and counts in no total; publishing it changes the frame, and so the kept standings.
+    """
     record = grading_scheme_for(course=course)
     gradable = Q(quiz__questions__is_active=True) & ~Q(quiz__questions__type=Question.Type.DESCRIPTION)
     lessons = (
-        course_lessons(course=course)
+        course_lessons(course=course, published_only=True)
         .select_related("quiz")
         .only("pk", "slug", "title", "position", "course_id", "quiz__id", "quiz__due_at", "quiz__grading_method")
         .annotate(

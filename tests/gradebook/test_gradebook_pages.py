@@ -245,3 +245,21 @@ def test_default_view_computes_one_page_but_keeps_the_class_order_groups_and_cou
     assert shown[:3] == ["Abel", "Abel", "Abel"] and "Côté" in shown and shown.index("Côté") < shown.index("cyr")
     assert first.context["class_size"] == len(names) and first.context["groups"] == ["G0", "G1", "G2"]
     assert [row.user.pk for row, _c in first.context["table"]] == [row.user.pk for row, _c in full.context["table"]]
+
+
+def test_an_unpublished_lesson_has_no_column_and_counts_in_no_total(client, world):
+    course, instructor, (first, second), alice, bob = world
+    read(second, alice)
+    client.force_login(instructor)
+    index = reverse("courses:gradebook:index", kwargs={"course": course.slug})
+    rows = {row.user.username: row for row, _cells in client.get(index).context["table"]}
+    assert str(rows[bob.username].grade.total_so_far) == "0.00"  # lesson 1 is past due and Bob did nothing
+
+    first.is_published = False  # hidden from students: they cannot do its work
+    first.save(update_fields=["is_published"])
+
+    response = client.get(index)
+    rows = {row.user.username: row for row, _cells in response.context["table"]}
+    assert rows[bob.username].grade.total_so_far is None  # nothing published is due yet
+    assert reverse("courses:gradebook:quiz", kwargs={"course": course.slug, "lesson": first.slug}) not in response.content.decode()
+    assert reverse("courses:gradebook:quiz", kwargs={"course": course.slug, "lesson": second.slug}) in response.content.decode()
