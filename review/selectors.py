@@ -28,6 +28,28 @@ def cards_in_deck():
     return Card.objects.filter(Exists(_active_question()))
 
 
+def reviewed_since_quiz() -> Q:
+    """A card reviewed at least once after the quiz: its first rating is the quiz answer, each review adds one."""
+    return Q(reviews__gte=2)
+
+
+def review_participation(*, course_id: int, user_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """When the course's participation credit is on, per student with cards: (cards reviewed since their quiz, cards).
+
+    One query, {} when the credit is off. Cards of retired questions are out of the deck, so out of the count.
+    Answers `courses.signals.course_participation` for the gradebook (which does not import this app).
+    """
+    cards = cards_in_deck().filter(course_id=course_id, course__review_settings__participation_credit=True)
+    if user_ids is not None:
+        cards = cards.filter(user_id__in=user_ids)
+    rows = (
+        cards.order_by().values("user_id")
+        .annotate(total=Count("pk"), reviewed=Count("pk", filter=reviewed_since_quiz()))
+        .values_list("user_id", "reviewed", "total")
+    )
+    return {user_id: (reviewed, total) for user_id, reviewed, total in rows}
+
+
 def day_start(now: datetime) -> datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
-from gradebook.computation import TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
+from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
 from gradebook.models import GradingScheme
 from lessons.models import Lesson
 from lessons.selectors import course_lessons
@@ -72,6 +72,8 @@ class GradebookFrame:
     def item_label(self, key: str) -> str:
         if key == TOTAL_KEY:
             return str(_("Course total"))
+        if key == REVIEW_KEY:
+            return str(_("Participation – Reviews"))
         category, _sep, lesson_id = key.partition(":")
         column = next((c for c in self.columns if str(c.lesson_id) == lesson_id), None)
         title = column.lesson.title if column else lesson_id
