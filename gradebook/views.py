@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
 from gradebook import selectors
-from gradebook.computation import TOTAL_KEY, Category
+from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category
 from gradebook.export import gradebook_csv_chunks
 from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
 from gradebook.histogram import histogram_bars
@@ -217,6 +217,8 @@ def student_progress(request, course):
         "lesson_rows": _lesson_rows(standing),
         "progress": standing,  # for courses/_progress_bar.html
         "review": review_summary(course=access.course, user=request.user),
+        # The reviews' participation item, when the credit is on and the student has cards.
+        "review_item": standing.grade.items.get(REVIEW_KEY),
     }
     return render(request, "gradebook/progress.html", context)
 

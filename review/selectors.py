@@ -232,6 +232,8 @@ class ReviewSummary:
     participation_credit: bool
     active_days: int | None  # days with a review in the last PARTICIPATION_DAYS, when the credit is on
     days: int
+    cards: int = 0  # the student's cards in the deck, when the credit is on
+    reviewed: int = 0  # of which reviewed at least once since their quiz (the share the gradebook counts)
 
 
 PARTICIPATION_DAYS = 28
@@ -255,17 +257,23 @@ def review_summary(*, course, user, now=None) -> ReviewSummary:
         .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
         .order_by().values("user_id").annotate(n=Count("day", distinct=True)).values("n")
     )
+    deck = (
+        cards_in_deck().filter(course=OuterRef("pk"), user=user).order_by().values("user_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=reviewed_since_quiz()))
+    )
     row = (
         Course.objects.filter(pk=course.pk)
         .annotate(
             cap=Subquery(settings_row.values("daily_cap")[:1]), credit=Subquery(settings_row.values("participation_credit")[:1]),
             due=Subquery(due), active=Subquery(days),
+            cards=Subquery(deck.values("n")), reviewed=Subquery(deck.values("done")),
         )
-        .values("cap", "credit", "due", "active")
+        .values("cap", "credit", "due", "active", "cards", "reviewed")
         .get()
     )
     credit = bool(row["credit"])
     return ReviewSummary(
         due_today=min(row["due"] or 0, row["cap"] or DEFAULT_DAILY_CAP), participation_credit=credit,
         active_days=(row["active"] or 0) if credit else None, days=PARTICIPATION_DAYS,
+        cards=(row["cards"] or 0) if credit else 0, reviewed=(row["reviewed"] or 0) if credit else 0,
     )
