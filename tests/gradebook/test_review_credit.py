@@ -105,3 +105,19 @@ def test_the_settings_page_explains_the_rule_in_french(client, world):
     page = client.get(reverse("courses:review:settings", kwargs={"course": world["course"].slug})).content.decode()
     assert "Comment le crédit de participation est calculé" in page
     assert "révisées au moins une fois depuis le test" in page
+
+
+def test_the_instructor_sees_a_reviews_column_only_when_the_credit_is_on(client, world):
+    course, ann = world["course"], world["ann"]
+    index = reverse("courses:gradebook:index", kwargs={"course": course.slug})
+    client.force_login(world["teacher"])
+    assert client.get(index).context["review_column"] is False
+    turn_credit(client, world, on=True)
+    review_first_due_card(client, course, ann)
+    client.force_login(world["teacher"])
+    page = client.get(index)
+    assert page.context["review_column"] is True
+    cells = {row.user.pk: cells[-1] for row, cells in page.context["table"]}
+    assert cells[ann.pk].value == Decimal("16.67") and cells[world["bob"].pk].value == Decimal("0.00")
+    detail = client.get(reverse("courses:gradebook:student", kwargs={"course": course.slug, "user_id": ann.pk}))
+    assert "Participation – Révisions" in detail.content.decode()
