@@ -21,9 +21,9 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
+from courses.signals import course_participation
 from discussions.models import Post
 from discussions.selectors import Participation
-from courses.signals import course_participation
 from gradebook.computation import AttemptScore, ReviewWork, StudentGrade, grade_from_items, lesson_items, review_item
 from gradebook.models import GradeOverride
 from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of, latest
@@ -192,10 +192,11 @@ def risk_reasons(frame: GradebookFrame, *, grade: StudentGrade, last_activity, e
 def gradebook_rows(
     *, course: Course, now: datetime | None = None, user_ids: list[int] | None = None, frame: GradebookFrame | None = None
 ) -> Gradebook:
-    """Every student's grade, last activity and risk flags: seven queries whatever the class size.
+    """Every student's grade, last activity and risk flags: eight queries whatever the class size.
 
     Scheme, lessons, students (with the moments of their last activity), reading progress,
-    attempts, posts grouped per lesson (the rule of `participation_by_student`) and overrides.
+    attempts, posts grouped per lesson (the rule of `participation_by_student`), the review
+    credit (cards reviewed, grouped per student; nothing when it is off) and overrides.
     """
     frame = frame or gradebook_frame(course=course, now=now)
     # `user_ids` narrows every query to some students (one page of the grid); None means the whole class.
@@ -280,7 +281,8 @@ class _Merge:
 def gradebook_stream_computed(*, course: Course, now: datetime | None = None) -> tuple[GradebookFrame, Iterator[tuple[Enrollment, StudentGrade]]]:
     """The frame and an iterator of (enrolment, grade) in user id order, for exports of any size.
 
-    Seven queries in all (scheme, lessons, and five cursors read in step):
+    Eight queries in all (scheme, lessons, five cursors read in step, and the review credit's
+    counts, one small row per student with cards):
     memory holds one chunk of each cursor and one student at a time.
     """
     frame = gradebook_frame(course=course, now=now)
