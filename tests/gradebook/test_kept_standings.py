@@ -207,6 +207,27 @@ def test_reviews_and_the_review_credit_setting_show_at_once(world):
     assert_kept_equals_computed(course)
 
 
+def test_a_question_swapped_by_a_reimport_is_seen_by_the_review_credit_on_the_next_read(world):
+    from quizzes.services import quiz_import_gift
+
+    course, _instructor, first, _second, (ann, *_rest) = world
+    submit(first, ann, right=7)
+    with_cards(ann)
+    review_settings_set(course=course, daily_cap=15, participation_credit=True)
+    review_one(course, ann)
+    assert kept_rows(course)[ann.pk].items["participation:0"][1] == "10.00"  # 1 of 10
+    # The instructor replaces the first question by another one (same count): its card leaves the deck.
+    reviewed_key = Card.objects.get(user=ann, reviews=2).question_key
+    text = "\n\n".join(
+        f"::Q{n}:: Question {n} ? {{=Bon ~Mauvais ~Autre}}" for n in range(10) if f"Q{n}" != reviewed_key
+    ) + "\n\n::Nouvelle:: Une autre question ? {=Oui ~Non}"
+    quiz_import_gift(lesson=first, text=text)
+    page = gradebook_page(course=course, per_page=1000)
+    row = next(r for r in page.page.object_list if r.user.pk == ann.pk)
+    assert row.grade.items["participation:0"].value == Decimal("0.00")  # 0 of the 9 cards left
+    assert_kept_equals_computed(course)
+
+
 def test_reading_and_unreading_a_lesson(world):
     course, _instructor, first, _second, (ann, *_rest) = world
     lesson_mark_read(lesson=first, user=ann)
