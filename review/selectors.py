@@ -39,7 +39,9 @@ def review_participation(*, course_id: int, user_ids: list[int] | None = None) -
     One query, {} when the credit is off. Cards of retired questions are out of the deck, so out of the count.
     Answers `courses.signals.course_participation` for the gradebook (which does not import this app).
     """
-    cards = cards_in_deck().filter(course_id=course_id, course__review_settings__participation_credit=True)
+    # An uncorrelated EXISTS: evaluated once, so with the credit off no card is even read.
+    credit_on = Exists(ReviewSettings.objects.filter(course_id=course_id, participation_credit=True))
+    cards = cards_in_deck().filter(credit_on, course_id=course_id)
     if user_ids is not None:
         cards = cards.filter(user_id__in=user_ids)
     rows = (
