@@ -14,6 +14,10 @@ from django.dispatch import Signal
 work_changed = Signal()
 # kwargs: user_id, at, lesson_id (None: every course of the user, e.g. a login)
 activity_recorded = Signal()
+# kwargs: course_id, user_ids (None: the whole class). A receiver returns {user_id: (done, total)}: course-wide
+# participation work that an upper app keeps (the spaced review's cards), asked for by the gradebook without
+# importing that app. Receivers return {} when the instructor has not turned the credit on.
+course_participation_requested = Signal()
 
 
 def student_work_changed(*, user_ids: Iterable[int], course_id: int | None = None, lesson_id: int | None = None) -> None:
@@ -26,3 +30,13 @@ def student_work_changed(*, user_ids: Iterable[int], course_id: int | None = Non
 def student_activity_recorded(*, user_id: int, at: datetime, lesson_id: int | None = None) -> None:
     """Announce activity that changes no grade (answers autosaved, a login): only the last activity moves."""
     activity_recorded.send(sender=None, user_id=user_id, at=at, lesson_id=lesson_id)
+
+
+def course_participation(*, course_id: int, user_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Per student, (done, total) of the course-wide participation work the apps above report; {} when none counts."""
+    found: dict[int, tuple[int, int]] = {}
+    for _receiver, response in course_participation_requested.send(
+        sender=None, course_id=course_id, user_ids=None if user_ids is None else list(user_ids)
+    ):
+        found.update(response or {})
+    return found

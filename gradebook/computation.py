@@ -15,6 +15,10 @@ The rules, in the order they apply:
   "to grade" and left out of every total until graded;
 * missing work counts 0 once the lesson is past due; before that it is left
   out of the "total so far" and counted 0 in the projected total;
+* when the instructor turned the review credit on, the spaced review adds one
+  course-wide participation item ("Reviews", `REVIEW_KEY`): the share of the
+  student's review cards reviewed at least once since their quiz (none yet
+  while the student has no card); it never touches a quiz item;
 * an instructor's override replaces the computed value of its item (or of the
   total) until cleared;
 * a category is the mean of its counted items (lessons weigh the same), the
@@ -197,6 +201,14 @@ class LessonWork:
     read: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewWork:
+    """One student's review cards (in the deck) and how many were reviewed at least once since their quiz."""
+
+    reviewed: int
+    cards: int
+
+
 # --------------------------------------------------------------------------- outputs
 
 
@@ -318,6 +330,24 @@ def lesson_items(work: LessonWork, scheme: Scheme) -> list[ItemGrade]:
     return items
 
 
+# The course-wide review item, keyed like a lesson's item with lesson id 0, which no lesson has.
+COURSE_WIDE_LESSON_ID = 0
+REVIEW_KEY = item_key(Category.PARTICIPATION, COURSE_WIDE_LESSON_ID)
+
+
+def review_item(work: ReviewWork) -> ItemGrade:
+    """The review participation credit: the share of the cards reviewed since their quiz, rounded to two decimals.
+
+    It counts from the first card on (0 % until a review), so each review raises it and
+    none lowers it; a new quiz adds cards and the share waits for their first review.
+    Without a card there is nothing to review yet: left out of the total so far.
+    """
+    if not work.cards:
+        return ItemGrade(REVIEW_KEY, Category.PARTICIPATION, COURSE_WIDE_LESSON_ID, ItemState.NOT_DUE, None, None)
+    value = (HUNDRED * work.reviewed / work.cards).quantize(ITEM_PLACES, rounding=ROUND_HALF_UP)
+    return ItemGrade(REVIEW_KEY, Category.PARTICIPATION, COURSE_WIDE_LESSON_ID, ItemState.GRADED, value, value)
+
+
 CATEGORIES = tuple(Category)
 
 
@@ -381,11 +411,17 @@ def _totals(scheme: Scheme, items) -> tuple[Decimal | None, Decimal | None, dict
     return so_far, projected, means
 
 
-def student_grade(*, scheme: Scheme, lessons: list[LessonWork], overrides: dict[str, Decimal] | None = None) -> StudentGrade:
-    """Every item of one student, the total so far, the projected total and the letter."""
-    return grade_from_items(
-        scheme=scheme, items=[item for work in lessons for item in lesson_items(work, scheme)], overrides=overrides
-    )
+def student_grade(
+    *, scheme: Scheme, lessons: list[LessonWork], overrides: dict[str, Decimal] | None = None, review: ReviewWork | None = None
+) -> StudentGrade:
+    """Every item of one student, the total so far, the projected total and the letter.
+
+    `review` is None when the review credit is off: then the reviews change nothing.
+    """
+    items = [item for work in lessons for item in lesson_items(work, scheme)]
+    if review is not None:
+        items.append(review_item(review))
+    return grade_from_items(scheme=scheme, items=items, overrides=overrides)
 
 
 def grade_from_items(*, scheme: Scheme, items: Iterable[ItemGrade], overrides: dict[str, Decimal] | None = None) -> StudentGrade:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
 from gradebook import selectors
-from gradebook.computation import TOTAL_KEY, Category
+from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category
 from gradebook.export import gradebook_csv_chunks
 from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
 from gradebook.histogram import histogram_bars
@@ -41,6 +41,10 @@ def gradebook_index(request, course):
     )
     page = result.page
     keys = result.frame.item_keys()
+    # The reviews' participation item, when the instructor turned the review credit on (students with cards have it).
+    review_column = any(REVIEW_KEY in row.grade.items for row in page.object_list)
+    if review_column:
+        keys = [*keys, REVIEW_KEY]
     table = [(row, [row.grade.items.get(key) for key in keys]) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -50,6 +54,7 @@ def gradebook_index(request, course):
         "frame": result.frame,
         "gradebook": result,
         "table": table,
+        "review_column": review_column,
         "page": page,
         "sort": result.sort,
         "filters": filters,
@@ -107,6 +112,7 @@ def student_detail(request, course, user_id):
         "standing": standing,
         "frame": standing.frame,
         "lesson_rows": _lesson_rows(standing),
+        "review_item": standing.grade.items.get(REVIEW_KEY),
         "posts": selectors.student_posts(course=access.course, user=student),
         "overrides": [(o, labels.get(o.item_key, o.item_key)) for o in current],
         "log": [(entry, labels.get(entry.item_key, entry.item_key)) for entry in log],
@@ -217,6 +223,8 @@ def student_progress(request, course):
         "lesson_rows": _lesson_rows(standing),
         "progress": standing,  # for courses/_progress_bar.html
         "review": review_summary(course=access.course, user=request.user),
+        # The reviews' participation item, when the credit is on and the student has cards.
+        "review_item": standing.grade.items.get(REVIEW_KEY),
     }
     return render(request, "gradebook/progress.html", context)
 

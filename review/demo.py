@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from courses.signals import student_work_changed
 from quizzes.models import Attempt, Question
 from review.models import Card, ReviewLog
 from review.scheduling import next_state, rating_for
@@ -53,4 +54,6 @@ def review_demo_ensure(*, course, user_ids: list[int], now=None) -> dict:
             changed.append(card)
     Card.objects.bulk_update(changed, ["state", "step", "stability", "difficulty", "due", "last_review", "last_rating", "reviews"], batch_size=2000)
     ReviewLog.objects.bulk_create(logs, batch_size=2000)
+    # The review credit (when on) counts reviewed cards: the kept standings follow, as after a real review.
+    student_work_changed(user_ids={card.user_id for card in changed}, course_id=course.pk)
     return {"review_cards": len(cards), "reviews": len(logs)}

@@ -20,7 +20,7 @@ class ReviewSettings(models.Model):
     )
     participation_credit = models.BooleanField(
         _("reviews count as participation"), default=False,
-        help_text=_("Show each student, on their progress page, the days they reviewed as participation credit. Never counts in quiz grades."),
+        help_text=_("Adds a “Reviews” item to each student's participation grade: the share of their questions reviewed at least once since the quiz. Never counts in quiz grades."),
     )
 
     class Meta:

@@ -28,6 +28,30 @@ def cards_in_deck():
     return Card.objects.filter(Exists(_active_question()))
 
 
+def reviewed_since_quiz() -> Q:
+    """A card reviewed at least once after the quiz: its first rating is the quiz answer, each review adds one."""
+    return Q(reviews__gte=2)
+
+
+def review_participation(*, course_id: int, user_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """When the course's participation credit is on, per student with cards: (cards reviewed since their quiz, cards).
+
+    One query, {} when the credit is off. Cards of retired questions are out of the deck, so out of the count.
+    Answers `courses.signals.course_participation` for the gradebook (which does not import this app).
+    """
+    # An uncorrelated EXISTS: evaluated once, so with the credit off no card is even read.
+    credit_on = Exists(ReviewSettings.objects.filter(course_id=course_id, participation_credit=True))
+    cards = cards_in_deck().filter(credit_on, course_id=course_id)
+    if user_ids is not None:
+        cards = cards.filter(user_id__in=user_ids)
+    rows = (
+        cards.order_by().values("user_id")
+        .annotate(total=Count("pk"), reviewed=Count("pk", filter=reviewed_since_quiz()))
+        .values_list("user_id", "reviewed", "total")
+    )
+    return {user_id: (reviewed, total) for user_id, reviewed, total in rows}
+
+
 def day_start(now: datetime) -> datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -210,6 +234,8 @@ class ReviewSummary:
     participation_credit: bool
     active_days: int | None  # days with a review in the last PARTICIPATION_DAYS, when the credit is on
     days: int
+    cards: int = 0  # the student's cards in the deck, when the credit is on
+    reviewed: int = 0  # of which reviewed at least once since their quiz (the share the gradebook counts)
 
 
 PARTICIPATION_DAYS = 28
@@ -233,17 +259,23 @@ def review_summary(*, course, user, now=None) -> ReviewSummary:
         .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
         .order_by().values("user_id").annotate(n=Count("day", distinct=True)).values("n")
     )
+    deck = (
+        cards_in_deck().filter(course=OuterRef("pk"), user=user).order_by().values("user_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=reviewed_since_quiz()))
+    )
     row = (
         Course.objects.filter(pk=course.pk)
         .annotate(
             cap=Subquery(settings_row.values("daily_cap")[:1]), credit=Subquery(settings_row.values("participation_credit")[:1]),
             due=Subquery(due), active=Subquery(days),
+            cards=Subquery(deck.values("n")), reviewed=Subquery(deck.values("done")),
         )
-        .values("cap", "credit", "due", "active")
+        .values("cap", "credit", "due", "active", "cards", "reviewed")
         .get()
     )
     credit = bool(row["credit"])
     return ReviewSummary(
         due_today=min(row["due"] or 0, row["cap"] or DEFAULT_DAILY_CAP), participation_credit=credit,
         active_days=(row["active"] or 0) if credit else None, days=PARTICIPATION_DAYS,
+        cards=(row["cards"] or 0) if credit else 0, reviewed=(row["reviewed"] or 0) if credit else 0,
     )

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.models import Enrollment
+from courses.signals import student_work_changed
 from quizzes import grading
 from quizzes.models import Attempt, Question, Response
 from review.models import Card, ReviewLog, ReviewSettings
@@ -113,6 +115,12 @@ def cards_add_for_attempts(*, attempt_ids: list[int]) -> int:
         ),
         batch_size=2000,
     )
+    # New cards change the review participation credit's share (when it is on): the kept standings follow.
+    by_course: dict[int, set[int]] = {}
+    for card, *_rest in new:
+        by_course.setdefault(card.course_id, set()).add(card.user_id)
+    for course_id, user_ids in sorted(by_course.items()):
+        student_work_changed(user_ids=user_ids, course_id=course_id)
     return len(new)
 
 
@@ -173,13 +181,24 @@ def card_review(
         card=card, user_id=card.user_id, course_id=card.course_id, question=question, source=ReviewLog.Source.REVIEW,
         rating=int(rating), fraction=fraction, answer=answer, due_before=was_due, due_after=card.due, reviewed_at=now,
     )
+    if card.reviews == 2:
+        # The card's first review since its quiz: the only review that moves the participation credit
+        # (cards reviewed at least once); later ones change nothing a grade reads.
+        student_work_changed(user_ids=[card.user_id], course_id=card.course_id)
     return ReviewOutcome(log=log, card=card)
 
 
 @transaction.atomic
 def review_settings_set(*, course, daily_cap: int, participation_credit: bool) -> ReviewSettings:
     settings_row, _created = ReviewSettings.objects.get_or_create(course=course)
+    credit_changed = settings_row.participation_credit != participation_credit
     settings_row.daily_cap, settings_row.participation_credit = daily_cap, participation_credit
     settings_row.full_clean(exclude=["course"])
     settings_row.save(update_fields=["daily_cap", "participation_credit"])
+    if credit_changed:
+        # Turning the credit on or off adds or removes the reviews item of every student: the whole class.
+        student_work_changed(
+            user_ids=Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).values_list("user_id", flat=True),
+            course_id=course.pk,
+        )
     return settings_row

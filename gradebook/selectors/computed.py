@@ -21,9 +21,10 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
+from courses.signals import course_participation
 from discussions.models import Post
 from discussions.selectors import Participation
-from gradebook.computation import AttemptScore, StudentGrade, grade_from_items, lesson_items
+from gradebook.computation import AttemptScore, ReviewWork, StudentGrade, grade_from_items, lesson_items, review_item
 from gradebook.models import GradeOverride
 from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of, latest
 from gradebook.selectors.frame import GradebookFrame, _lesson_work, gradebook_frame
@@ -112,8 +113,13 @@ def build_student_grade(
     attempts: dict[int, list[AttemptScore]],
     participation: dict[int, Participation],
     overrides: dict[str, Decimal],
+    review: tuple[int, int] | None = None,
 ) -> StudentGrade:
-    """One student's grade from their rows (any source): attempts by quiz id, participation by lesson id."""
+    """One student's grade from their rows (any source): attempts by quiz id, participation by lesson id.
+
+    `review` is (cards reviewed since their quiz, cards) from `course_participation`: None when the
+    review credit is off or the student has no card, and then nothing about reviews counts.
+    """
     empty = frame.empty_items
     items = []
     for column in frame.columns:
@@ -126,6 +132,8 @@ def build_student_grade(
             continue
         work = _lesson_work(frame, column, read=is_read, attempts=lesson_attempts, part=part)
         items.extend(lesson_items(work, frame.scheme))
+    if review is not None:
+        items.append(review_item(ReviewWork(reviewed=review[0], cards=review[1])))
     return grade_from_items(scheme=frame.scheme, items=items, overrides=overrides)
 
 
@@ -184,10 +192,11 @@ def risk_reasons(frame: GradebookFrame, *, grade: StudentGrade, last_activity, e
 def gradebook_rows(
     *, course: Course, now: datetime | None = None, user_ids: list[int] | None = None, frame: GradebookFrame | None = None
 ) -> Gradebook:
-    """Every student's grade, last activity and risk flags: seven queries whatever the class size.
+    """Every student's grade, last activity and risk flags: eight queries whatever the class size.
 
     Scheme, lessons, students (with the moments of their last activity), reading progress,
-    attempts, posts grouped per lesson (the rule of `participation_by_student`) and overrides.
+    attempts, posts grouped per lesson (the rule of `participation_by_student`), the review
+    credit (cards reviewed, grouped per student; nothing when it is off) and overrides.
     """
     frame = frame or gradebook_frame(course=course, now=now)
     # `user_ids` narrows every query to some students (one page of the grid); None means the whole class.
@@ -216,6 +225,9 @@ def gradebook_rows(
         user_id: _participation_from_post_rows(rows, prompts_total) for user_id, rows in post_rows.items()
     }
 
+    # The review credit (asked through `courses.signals`, the review app sits above): one query, {} when off.
+    review = course_participation(course_id=course.pk, user_ids=user_ids)
+
     overrides: dict[int, dict[str, Decimal]] = defaultdict(dict)
     override_rows = GradeOverride.objects.filter(course=course)
     if user_ids is not None:
@@ -232,6 +244,7 @@ def gradebook_rows(
             attempts=attempts.get(user_id, {}),
             participation=participation.get(user_id, {}),
             overrides=overrides.get(user_id, {}),
+            review=review.get(user_id),
         )
         last_activity = last_activity_of(enrollment)
         gradebook.rows.append(
@@ -268,7 +281,8 @@ class _Merge:
 def gradebook_stream_computed(*, course: Course, now: datetime | None = None) -> tuple[GradebookFrame, Iterator[tuple[Enrollment, StudentGrade]]]:
     """The frame and an iterator of (enrolment, grade) in user id order, for exports of any size.
 
-    Seven queries in all (scheme, lessons, and five cursors read in step):
+    Eight queries in all (scheme, lessons, five cursors read in step, and the review credit's
+    counts, one small row per student with cards):
     memory holds one chunk of each cursor and one student at a time.
     """
     frame = gradebook_frame(course=course, now=now)
@@ -300,6 +314,7 @@ def gradebook_stream_computed(*, course: Course, now: datetime | None = None) ->
             .iterator(chunk_size=STREAM_CHUNK),
             first,
         )
+        review = course_participation(course_id=course.pk)  # one small row per student with cards
         for enrollment in students:
             user_id = enrollment.user_id
             grade = build_student_grade(
@@ -308,6 +323,7 @@ def gradebook_stream_computed(*, course: Course, now: datetime | None = None) ->
                 attempts=_by_quiz(attempts.take(user_id)),
                 participation=_participation_from_post_rows(posts.take(user_id), prompts_total),
                 overrides={key: value for _student, key, value in overrides.take(user_id)},
+                review=review.get(user_id),
             )
             yield enrollment, grade
 

@@ -8,12 +8,12 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
-from gradebook.computation import TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
+from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
 from gradebook.models import GradingScheme
 from lessons.models import Lesson
 from lessons.selectors import course_lessons
@@ -30,6 +30,9 @@ class LessonColumn:
     due_at: datetime | None  # the quiz's due date, else the end of the course; None: never due
     quiz_due_at: datetime | None
     prompts_total: int
+    # The newest active question version of the quiz: a re-import that swaps or corrects questions moves it
+    # (the review credit counts the cards of active questions, which the count alone may not see change).
+    questions_version: int | None = None
 
     @property
     def has_quiz(self) -> bool:
@@ -72,6 +75,8 @@ class GradebookFrame:
     def item_label(self, key: str) -> str:
         if key == TOTAL_KEY:
             return str(_("Course total"))
+        if key == REVIEW_KEY:
+            return str(_("Participation – Reviews"))
         category, _sep, lesson_id = key.partition(":")
         column = next((c for c in self.columns if str(c.lesson_id) == lesson_id), None)
         title = column.lesson.title if column else lesson_id
@@ -123,6 +128,7 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
         .annotate(
             prompts_total=Count("prompts", filter=Q(prompts__is_active=True), distinct=True),
             questions_total=Count("quiz__questions", filter=gradable, distinct=True),
+            questions_version=Max("quiz__questions__pk", filter=Q(quiz__questions__is_active=True)),
         )
     )
     course_end = _course_end(course)
@@ -142,6 +148,7 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
                 due_at=quiz_due or course_end,
                 quiz_due_at=quiz_due if has_quiz else None,
                 prompts_total=lesson.prompts_total,
+                questions_version=lesson.questions_version,
             )
         )
     frame = GradebookFrame(
@@ -170,8 +177,8 @@ def _lesson_work(frame: GradebookFrame, column: LessonColumn, *, read: bool, att
 def frame_fingerprint(frame: GradebookFrame) -> str:
     """A short digest of everything course-wide that a grade depends on, at the frame's moment.
 
-    The scheme, each lesson's quiz, grading method, due date and prompt count, and which
-    lessons are past due *now*: a kept standing computed under another fingerprint is stale
+    The scheme, each lesson's quiz, grading method, due date, prompt count and newest active
+    question version, and which lessons are past due *now*: a kept standing computed under another fingerprint is stale
     (a due date passed or was moved, the scheme or a quiz changed), whatever changed it.
     """
     record = frame.scheme_record
@@ -185,5 +192,6 @@ def frame_fingerprint(frame: GradebookFrame) -> str:
         parts.append(repr((
             column.lesson_id, column.quiz_id, column.grading_method, column.due_at and column.due_at.isoformat(),
             column.quiz_due_at and column.quiz_due_at.isoformat(), column.prompts_total, frame.is_past_due(column),
+            column.questions_version,
         )))
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()

@@ -10,6 +10,7 @@ from django.db.models import Case, OuterRef, When
 from django.http import Http404
 
 from courses.models import Course, Enrollment
+from courses.signals import course_participation
 from coursesite.ids import id_or_404
 from discussions.models import Post
 from discussions.selectors import Participation
@@ -63,7 +64,7 @@ class StudentStanding:
 
 
 def student_standing(*, course: Course, user, now: datetime | None = None) -> StudentStanding:
-    """One student's grade and the rows behind it: six queries, all about this student."""
+    """One student's grade and the rows behind it: seven queries, all about this student (the seventh: the review credit)."""
     frame = gradebook_frame(course=course, now=now)
     lesson_ids = [c.lesson_id for c in frame.columns]
     quiz_lessons = frame.quiz_lessons
@@ -89,6 +90,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
     grade = build_student_grade(
         frame, read=set(read_at), attempts=_by_quiz(tuple(row[f] for f in ATTEMPT_FIELDS) for row in attempt_rows),
         participation=participation, overrides=overrides,
+        review=course_participation(course_id=course.pk, user_ids=[user.pk]).get(user.pk),
     )
     # The one rule of `gradebook.selectors.activity`, for this enrolment (None for someone not enrolled).
     enrollment = Enrollment.objects.filter(course=course, user=user).annotate(**activity_annotations()).first()

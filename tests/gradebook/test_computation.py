@@ -180,3 +180,34 @@ def test_letter_scale_must_reach_zero_and_have_distinct_minimums():
         letter_scale_from_json([{"letter": "R", "min": 50}, {"letter": "S", "min": 50}, {"letter": "E", "min": 0}])
     scale = letter_scale_from_json([{"letter": "E", "min": 0}, {"letter": "R", "min": 60}])
     assert [g.letter for g in scale] == ["R", "E"]
+
+
+def test_without_the_review_credit_the_grade_is_the_same_as_before():
+    from gradebook.computation import REVIEW_KEY
+
+    off = student_grade(scheme=PENALTY_10, lessons=three_lessons(), review=None)
+    assert off == student_grade(scheme=PENALTY_10, lessons=three_lessons())
+    assert REVIEW_KEY not in off.items
+
+
+def test_the_review_credit_is_a_participation_item_the_share_of_cards_reviewed():
+    from gradebook.computation import REVIEW_KEY, Category, ReviewWork
+
+    # Participation so far: lesson 1 100, lesson 2 50, reviews 2 of 3 cards = 66.67 -> mean 72.22.
+    grade = student_grade(scheme=PENALTY_10, lessons=three_lessons(), review=ReviewWork(reviewed=2, cards=3))
+    item = grade.items[REVIEW_KEY]
+    assert (item.category, item.state, item.value) == (Category.PARTICIPATION, ItemState.GRADED, D("66.67"))
+    assert grade.category_so_far[Category.PARTICIPATION] == D("72.22")
+    # Quiz items are untouched by reviews.
+    without = student_grade(scheme=PENALTY_10, lessons=three_lessons())
+    assert {k: v for k, v in grade.items.items() if k.startswith("quiz:")} == {
+        k: v for k, v in without.items.items() if k.startswith("quiz:")
+    }
+    # No review yet: 0 counts (the credit is earned by reviewing); no card: nothing to count.
+    none_yet = student_grade(scheme=PENALTY_10, lessons=three_lessons(), review=ReviewWork(reviewed=0, cards=3))
+    assert none_yet.items[REVIEW_KEY].value == D("0.00")
+    assert none_yet.total_so_far < grade.total_so_far
+    assert none_yet.total_so_far < without.total_so_far
+    no_card = student_grade(scheme=PENALTY_10, lessons=three_lessons(), review=ReviewWork(reviewed=0, cards=0))
+    assert no_card.items[REVIEW_KEY].state == ItemState.NOT_DUE
+    assert no_card.total_so_far == without.total_so_far

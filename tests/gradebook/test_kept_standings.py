@@ -26,6 +26,8 @@ from gradebook.standings import standings_rebuild
 from lessons.services import lesson_mark_read, lesson_mark_unread
 from quizzes.models import Question, Quiz, Response
 from quizzes.services import attempt_save, attempt_start, attempt_submit, quiz_regrade, response_grade_manually
+from review.models import Card
+from review.services import card_review, cards_add_for_attempts, review_settings_set
 from tests.factories import EnrollmentFactory, quiz_from_gift
 from tests.gradebook.builders import TEN_QUESTIONS, course_with_lessons
 
@@ -79,6 +81,27 @@ def submit(lesson, user, right=7, essay=False):
     if essay:
         answers[str(Question.objects.get(quiz=quiz, title="Essai").pk)] = "Parce que chaque membre ajoute de la valeur."
     return attempt_submit(attempt_id=attempt.pk, answers=answers)
+
+
+def with_cards(user):
+    """The student's review cards, made as the on-commit hook makes them after a graded attempt."""
+    from quizzes.models import Attempt
+
+    return cards_add_for_attempts(attempt_ids=list(Attempt.objects.filter(user=user).values_list("pk", flat=True)))
+
+
+def review_one(course, user, right=True):
+    """Answer the student's first due card through the review service (two days after the quiz: every card is due)."""
+    now = timezone.now() + timedelta(days=3)
+    card = Card.objects.filter(user=user, course=course, due__lte=now).order_by("due", "pk").first()
+    if card is None:
+        return None
+    question = Question.objects.get(quiz_id=card.quiz_id, key=card.question_key, is_active=True)
+    choice = next(a for a in question.data["answers"] if (float(a.get("fraction", 0)) > 0) == right)
+    return card_review(
+        card_id=card.pk, user=user, course=course, question_id=question.pk, question_answer=choice["id"],
+        shown_due=card.due.isoformat(), now=now,
+    )
 
 
 def prompt_thread(lesson):
@@ -162,6 +185,49 @@ def test_posts_threads_and_moderation_change_participation(world):
     assert_kept_equals_computed(course)
 
 
+def test_reviews_and_the_review_credit_setting_show_at_once(world):
+    course, _instructor, first, _second, (ann, bob, _cat) = world
+    submit(first, ann, right=7)
+    submit(first, bob, right=7)
+    with_cards(ann), with_cards(bob)
+    assert_kept_equals_computed(course)
+    review_settings_set(course=course, daily_cap=15, participation_credit=True)  # the whole class at once
+    kept = kept_rows(course)
+    assert kept[ann.pk].items["participation:0"][:2] == ["graded", "0.00"]
+    assert_kept_equals_computed(course)
+    review_one(course, ann)
+    review_one(course, ann, right=False)  # a wrong answer is a review too
+    kept = kept_rows(course)
+    assert kept[ann.pk].items["participation:0"][:2] == ["graded", "20.00"]  # 2 of her 10 questions
+    assert kept[bob.pk].items["participation:0"][:2] == ["graded", "0.00"]
+    assert kept[ann.pk].total_so_far > kept[bob.pk].total_so_far
+    assert_kept_equals_computed(course)
+    review_settings_set(course=course, daily_cap=15, participation_credit=False)
+    assert "participation:0" not in kept_rows(course)[ann.pk].items
+    assert_kept_equals_computed(course)
+
+
+def test_a_question_swapped_by_a_reimport_is_seen_by_the_review_credit_on_the_next_read(world):
+    from quizzes.services import quiz_import_gift
+
+    course, _instructor, first, _second, (ann, *_rest) = world
+    submit(first, ann, right=7)
+    with_cards(ann)
+    review_settings_set(course=course, daily_cap=15, participation_credit=True)
+    review_one(course, ann)
+    assert kept_rows(course)[ann.pk].items["participation:0"][1] == "10.00"  # 1 of 10
+    # The instructor replaces the first question by another one (same count): its card leaves the deck.
+    reviewed_key = Card.objects.get(user=ann, reviews=2).question_key
+    text = "\n\n".join(
+        f"::Q{n}:: Question {n} ? {{=Bon ~Mauvais ~Autre}}" for n in range(10) if f"Q{n}" != reviewed_key
+    ) + "\n\n::Nouvelle:: Une autre question ? {=Oui ~Non}"
+    quiz_import_gift(lesson=first, text=text)
+    page = gradebook_page(course=course, per_page=1000)
+    row = next(r for r in page.page.object_list if r.user.pk == ann.pk)
+    assert row.grade.items["participation:0"].value == Decimal("0.00")  # 0 of the 9 cards left
+    assert_kept_equals_computed(course)
+
+
 def test_reading_and_unreading_a_lesson(world):
     course, _instructor, first, _second, (ann, *_rest) = world
     lesson_mark_read(lesson=first, user=ann)
@@ -240,7 +306,10 @@ def test_rebuilding_from_scratch_gives_what_computing_gives(world):
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["submit", "essay", "grade_essay", "read", "unread", "post", "hide", "override", "clear", "scheme", "enrol"]),
+        st.sampled_from([
+            "submit", "essay", "grade_essay", "read", "unread", "post", "hide", "override", "clear", "scheme", "enrol",
+            "review", "credit",
+        ]),
         st.integers(min_value=0, max_value=2),  # which student
         st.integers(min_value=0, max_value=1),  # which lesson
         st.integers(min_value=0, max_value=10),  # a score, a count, a weight
@@ -286,6 +355,11 @@ def test_kept_standings_equal_computed_ones_after_any_history(django_db_blocker,
                 grading_scheme_update(course=course, quiz_weight=100 - 5 * amount, participation_weight=5 * amount, reading_weight=0)
             elif kind == "enrol":
                 EnrollmentFactory(course=course)
+            elif kind == "review":
+                with_cards(user)
+                review_one(course, user, right=amount % 2 == 0)
+            elif kind == "credit":
+                review_settings_set(course=course, daily_cap=15, participation_credit=amount % 2 == 1)
         assert_kept_equals_computed(course)
         transaction.set_rollback(True)
 
