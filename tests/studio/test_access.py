@@ -65,3 +65,15 @@ def test_every_studio_post_needs_the_csrf_token(studio):
     assert response.status_code == 403
     question.refresh_from_db()
     assert not question.is_hidden
+
+
+def test_due_dates_read_as_a_french_clock_time(studio):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    quiz = studio["quiz"]
+    quiz.due_at = dt.datetime(2026, 12, 15, 23, 59, tzinfo=ZoneInfo("America/Montreal"))
+    quiz.save(update_fields=["due_at"])
+    page = client_for(studio["instructor"]).get(url(studio)).content.decode()
+    assert "15 décembre 2026, 23:59" in page
+    assert "23 11 59" not in page
