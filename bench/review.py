@@ -13,7 +13,6 @@ sweep, then times, for each run, from sending the task beat sends
 
 import datetime
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -44,14 +43,12 @@ def measure() -> None:
         connection.settings_dict["TEST"]["NAME"] = str(ROOT / "var" / "bench-review.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from celery.contrib.testing.worker import start_worker
         from django.contrib.auth.hashers import make_password
         from django.utils import timezone
 
         from accounts.models import User
+        from bench.reminders import sweep_to_last_email
         from courses.models import Course, Enrollment
-        from coursesite.celery import app
-        from reminders.models import Reminder
         from reminders.services import reminder_sweep
         from reminders.sweeps import Decisions
         from review import reminders as review_reminders
@@ -96,20 +93,7 @@ def measure() -> None:
             report = reminder_sweep(now=now, dry_run=True)
         print(f"  hourly sweep (decisions only): {len(report.decided)} reminders in {len(captured.captured_queries)} queries")
 
-        timings = []
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            for _run in range(RUNS):
-                Reminder.objects.all().delete()
-                mail.outbox = []
-                started = time.perf_counter()
-                app.send_task("reminders.sweep")
-                while len(mail.outbox) < STUDENTS or Reminder.objects.filter(status="pending").exists():
-                    time.sleep(0.05)
-                    if time.perf_counter() - started > 600:
-                        raise SystemExit("timed out")
-                timings.append(time.perf_counter() - started)
-                print(f"  run: {timings[-1]:.1f} s, {len(mail.outbox)} e-mails, {Reminder.objects.filter(status='sent').count()} reminders sent")
-        print(f"{connection.vendor}: end-to-end median {statistics.median(timings):.1f} s over {RUNS} runs")
+        sweep_to_last_email(students=STUDENTS, runs=RUNS)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
