@@ -1,6 +1,5 @@
 """Scores through a real Celery worker and the machine's Redis: submit → on-commit task → score in the LMS."""
 
-import time
 
 import pytest
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -14,17 +13,9 @@ from quizzes.services import attempt_start, attempt_submit
 from tests.conftest import SEEDS_DIR
 from tests.factories import EnrollmentFactory
 from tests.lti.test_launch import QUIZ_LESSON, launch
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_submitted_attempt_reaches_the_lms_through_the_worker_and_beat_retries_after_an_outage(

@@ -1,7 +1,6 @@
 """Reminders through a real Celery worker and the Redis broker of the machine (CI: Redis database 7)."""
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -11,18 +10,10 @@ from discussions.models import Post, Thread
 from discussions.services import post_create
 from notifications.models import Notification
 from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
+from tests.waiting import wait_for
 
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_scheduled_sweep_sends_the_expected_emails_once(celery_app, celery_worker):
