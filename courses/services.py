@@ -22,9 +22,9 @@ class BulkEnrollmentResult:
     already_enrolled: int
 
 
-def _parse_enrollment_csv(text: str) -> list[tuple[str, str, str, str]]:
-    """Rows of (email, first name, last name, group); raises ValidationError naming every bad line."""
-    rows, errors = [], []
+def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[tuple[int, str, str, str, str]], list[tuple[int, str]]]:
+    """Rows of (line, email, first name, last name, group), and (line, message) for every bad line."""
+    rows, errors, first_line_of = [], [], {}
     reader = csv.reader(io.StringIO(text))
     for line_number, row in enumerate(reader, start=1):
         cells = [cell.strip() for cell in row]
@@ -36,33 +36,51 @@ def _parse_enrollment_csv(text: str) -> list[tuple[str, str, str, str]]:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(_("Line %(line)d: “%(value)s” is not an e-mail address.") % {"line": line_number, "value": email})
+            errors.append((line_number, _("Line %(line)d: “%(value)s” is not an e-mail address.") % {"line": line_number, "value": email}))
             continue
+        email = email.lower()
+        if refuse_duplicates and email in first_line_of:
+            errors.append((line_number, _("Line %(line)d: “%(email)s” is already on line %(first)d.")
+                           % {"line": line_number, "email": email, "first": first_line_of[email]}))
+            continue
+        first_line_of.setdefault(email, line_number)
         padded = cells + ["", "", ""]
-        rows.append((email.lower(), padded[1], padded[2], padded[3]))
-    if errors:
-        raise ValidationError(errors)
-    return rows
+        rows.append((line_number, email, padded[1], padded[2], padded[3]))
+    return rows, errors
 
 
 @transaction.atomic
-def enrollments_bulk_create_from_csv(*, course: Course, csv_text: str, role: str = Enrollment.Role.STUDENT) -> BulkEnrollmentResult:
-    """Enrol every e-mail of a CSV (e-mail, first name, last name, group), creating missing accounts.
+def enrollments_bulk_create_from_csv(
+    *, course: Course, csv_text: str, role: str = Enrollment.Role.STUDENT,
+    refuse_duplicates: bool = False, create_missing_accounts: bool = True,
+) -> BulkEnrollmentResult:
+    """Enrol every e-mail of a CSV (e-mail, first name, last name, group).
 
-    Any malformed line stops the whole import (nothing is written) and the
-    error names the line. New accounts get an unusable password: people set
-    theirs through the password-reset page.
+    Any bad line stops the whole import (nothing is written) and every error
+    names its line: an address that is not one, a repeated address when
+    `refuse_duplicates`, an address without an account unless
+    `create_missing_accounts` (most often a typo). New accounts get an unusable
+    password: people set theirs through the password-reset page.
     """
-    rows = _parse_enrollment_csv(csv_text)
+    rows, errors = _parse_enrollment_csv(csv_text, refuse_duplicates=refuse_duplicates)
     User = get_user_model()
-    emails = {email for email, *_rest in rows}
+    emails = {email for _line, email, *_rest in rows}
     # E-mails compare case-blind (the database enforces it too): "Anne@X.org" is the account of "anne@x.org".
     users = {
         user.email.lower(): user
         for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails).order_by("pk")
     }
+    if not create_missing_accounts:
+        errors += [
+            (line_number, _("Line %(line)d: no account has the address “%(email)s” (tick “Create accounts” to enrol it anyway).")
+             % {"line": line_number, "email": email})
+            for line_number, email, *_rest in rows
+            if email not in users
+        ]
+    if errors:
+        raise ValidationError([message for _line, message in sorted(errors, key=lambda error: error[0])])
     created_users = 0
-    for email, first_name, last_name, _group in rows:
+    for _line, email, first_name, last_name, _group in rows:
         if email not in users:
             user = User(username=email, email=email, first_name=first_name, last_name=last_name)
             user.set_unusable_password()
@@ -72,7 +90,7 @@ def enrollments_bulk_create_from_csv(*, course: Course, csv_text: str, role: str
     existing = set(Enrollment.objects.filter(course=course, user__in=users.values()).values_list("user_id", flat=True))
     new = [
         Enrollment(course=course, user=users[email], role=role, group=group)
-        for email, _first, _last, group in dict((row[0], row) for row in rows).values()
+        for _line, email, _first, _last, group in dict((row[1], row) for row in rows).values()
         if users[email].pk not in existing
     ]
     Enrollment.objects.bulk_create(new)

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -320,70 +319,16 @@ class EnrollmentCsvResult:
     already_enrolled: int
 
 
-def _csv_emails(csv_text: str) -> list[tuple[int, str]]:
-    """(line, e-mail in lower case) for every line whose first cell looks like an address."""
-    import csv
-    import io
-
-    found = []
-    for line_number, row in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
-        email = (row[0].strip().lower() if row else "")
-        if email and "@" in email:
-            found.append((line_number, email))
-    return found
-
-
-def _csv_duplicates(emails: list[tuple[int, str]]) -> list[str]:
-    seen, errors = {}, []
-    for line_number, email in emails:
-        if email in seen:
-            errors.append(_("Line %(line)d: “%(email)s” is already on line %(first)d.") % {"line": line_number, "email": email, "first": seen[email]})
-        else:
-            seen[email] = line_number
-    return errors
-
-
-def _csv_unknown_accounts(emails: list[tuple[int, str]]) -> list[str]:
-    """An address nobody has is most often a typo: name its line unless the instructor asked for new accounts."""
-    from django.db.models.functions import Lower
-
-    known = set(
-        get_user_model().objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in={email for _line, email in emails}).values_list("email_lower", flat=True)
-    )
-    return [
-        _("Line %(line)d: no account has the address “%(email)s” (tick “Create accounts” to enrol it anyway).")
-        % {"line": line_number, "email": email}
-        for line_number, email in emails
-        if email not in known
-    ]
-
-
-def _line_number(message: str) -> int:
-    digits = "".join(ch if ch.isdigit() else " " for ch in message).split()
-    return int(digits[0]) if digits else 0
-
-
 @transaction.atomic
 def studio_enrollments_from_csv(
     *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False
 ) -> EnrollmentCsvResult:
-    """Enrol a CSV through the admin's all-or-nothing service.
-
-    A duplicate line is an error too, and so is an address without an account
-    unless `create_accounts` (the instructor ticked it).
-    """
-    emails = _csv_emails(csv_text)
-    errors = _csv_duplicates(emails)
-    if not create_accounts:
-        errors += _csv_unknown_accounts(emails)
-    try:
-        result = enrollments_bulk_create_from_csv(course=course, csv_text=csv_text, role=role)
-    except ValidationError as exc:
-        errors = exc.messages + errors
-    if errors:
-        # Raised inside the transaction: whatever the service wrote is rolled back.
-        raise ValidationError(sorted(errors, key=_line_number))
+    """Enrol a CSV through the admin's all-or-nothing service, stricter than the admin: a repeated
+    line is an error, and so is an address without an account unless `create_accounts` (the
+    instructor ticked it). Raises ValidationError (every error with its line) and saves nothing."""
+    result = enrollments_bulk_create_from_csv(
+        course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts
+    )
     if result.created_enrollments:
         audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
                      changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
