@@ -188,6 +188,12 @@ else:
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cours de marketing numérique <cours@localhost>")
 
+# LTI: the origins an LMS's services may live on besides its registration's own URLs (Canvas serves grades
+# and rosters on the school's domain, e.g. https://school.instructure.com), and whether the tool may call
+# loopback or private addresses (off: only for a test platform or an LMS on the local network).
+LTI_ALLOWED_ORIGINS = env.list("LTI_ALLOWED_ORIGINS", default=[])
+LTI_ALLOW_PRIVATE_ADDRESSES = env.bool("LTI_ALLOW_PRIVATE_ADDRESSES", default=False)
+
 # Celery: Redis in production; the broker is only needed by the worker, never to render a page.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/1")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -83,17 +83,31 @@ class LtiDeployment(models.Model):
 
 
 class LtiUserLink(models.Model):
-    """The LMS account (issuer, sub) behind one of our users."""
+    """The LMS account `sub` of one registration (issuer + client id) behind one of our users.
 
+    A link belongs to the registration that made it, never to the issuer alone:
+    another registration of the same issuer, with keys of its own, gets links of
+    its own and can never reach this one's users (docs/decisions/0012-lti-identity-model.md).
+    """
+
+    platform = models.ForeignKey("LtiPlatform", on_delete=models.CASCADE, related_name="user_links")
     issuer = models.CharField(_("issuer"), max_length=255)
     sub = models.CharField(_("subject"), max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_links")
+    owns_account = models.BooleanField(
+        _("account created by this LMS"), default=False,
+        help_text=_("Only then do launches and rosters keep its names and e-mail in step with the LMS."),
+    )
+    claimed_email = models.CharField(
+        _("e-mail given by the LMS"), max_length=254, blank=True,
+        help_text=_("Set when that address already belonged to another account: the instructor sees the duplicate."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("LMS account")
         verbose_name_plural = _("LMS accounts")
-        constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="lti_user_link_unique")]
+        constraints = [models.UniqueConstraint(fields=["platform", "sub"], name="lti_user_link_unique_per_registration")]
 
     def __str__(self) -> str:
         return f"{self.sub} @ {self.issuer}"
@@ -119,6 +133,23 @@ class LtiContext(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.context_id
+
+
+class LtiMembership(models.Model):
+    """This person is a member of this LMS course: they launched from it, or its roster listed them.
+
+    Scores go only to the LMS courses a person is a member of, never to every
+    LMS course bound to the course site.
+    """
+
+    context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="memberships")
+    user_link = models.ForeignKey(LtiUserLink, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LMS course member")
+        verbose_name_plural = _("LMS course members")
+        constraints = [models.UniqueConstraint(fields=["context", "user_link"], name="lti_membership_unique")]
 
 
 class LtiResourceLink(models.Model):
@@ -174,6 +205,8 @@ class LtiScore(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
+        # The LMS refused it for good (4xx other than 401/429): retrying would only repeat the refusal.
+        FAILED = "failed", _("Refused by the LMS")
 
     context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="scores")
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")

@@ -1,8 +1,12 @@
 """Calls from our server to an LMS (AGS scores and line items, NRPS roster), through pylti1p3's clients.
 
 pylti1p3 obtains the OAuth2 access token (a client-assertion JWT signed with
-our key) and speaks the services; this module only picks the registration and
-turns every failure into `PlatformError` for the outbox to retry.
+our key) and speaks the services; this module picks the registration, sends
+every request through `outbound.GuardedSession` (the registration's origins
+only, time-outs, no redirects) and turns every failure into `PlatformError`:
+permanent (the LMS refused for good) or not (retry later). Its message names
+what failed and the HTTP status, never the remote body, which is the LMS's
+text and may be anything.
 """
 
 import requests
@@ -15,29 +19,49 @@ from pylti1p3.service_connector import ServiceConnector
 
 from lti import claims as C
 from lti.models import LtiContext
+from lti.outbound import GuardedSession, UrlRefused, registration_origins, url_check
 from lti.tool import ToolConfiguration
 
-TIMEOUT_SECONDS = 15
+# 401 (token expired, refetched next time) and 429 (slow down) pass; every other 4xx is the LMS saying no.
+TRANSIENT_CLIENT_ERRORS = {401, 408, 429}
 
 
 class PlatformError(Exception):
-    pass
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
-class _TimedSession(requests.Session):
-    """A platform that hangs must not hold a worker: every call has a time-out."""
-
-    def request(self, *args, **kwargs):
-        kwargs.setdefault("timeout", TIMEOUT_SECONDS)
-        return super().request(*args, **kwargs)
+def _error(what: str, exc: Exception) -> PlatformError:
+    """`what` failed: the status (or the kind of network failure), never the body the LMS sent."""
+    if isinstance(exc, LtiServiceException):
+        status = exc.response.status_code
+        permanent = 400 <= status < 500 and status not in TRANSIENT_CLIENT_ERRORS
+        return PlatformError(f"{what}: HTTP {status}", permanent=permanent)
+    if isinstance(exc, requests.exceptions.InvalidURL) and isinstance(exc.__cause__, UrlRefused):
+        return PlatformError(f"{what}: refused before sending ({exc.__cause__})", permanent=True)
+    if isinstance(exc, requests.Timeout):
+        return PlatformError(f"{what}: no answer in time")
+    if isinstance(exc, requests.RequestException):
+        return PlatformError(f"{what}: connection failed ({type(exc).__name__})")
+    return PlatformError(f"{what}: unexpected answer")  # pylti1p3's own checks (e.g. a reply that is not JSON)
 
 
 def _connector(context: LtiContext) -> ServiceConnector:
     platform = context.platform
     registration = ToolConfiguration().find_registration_by_params(platform.issuer, platform.client_id)
     if registration is None:
-        raise PlatformError(f"platform {platform.pk} is not active")
-    return ServiceConnector(registration, requests_session=_TimedSession())
+        raise PlatformError(f"platform {platform.pk} is not active", permanent=True)
+    return ServiceConnector(registration, requests_session=GuardedSession(registration_origins(platform)))
+
+
+def _checked(what: str, context: LtiContext, url: str) -> str:
+    """Refuse a service URL off the registration's origins before even asking for a token."""
+    try:
+        url_check(url, origins=registration_origins(context.platform))
+    except UrlRefused as exc:
+        raise PlatformError(f"{what}: refused before sending ({exc})", permanent=True) from exc
+    return url
 
 
 def _ags(context: LtiContext) -> AssignmentsGradesService:
@@ -52,7 +76,8 @@ def quiz_tag(quiz) -> str:
 def line_item_find_or_create(*, context: LtiContext, quiz) -> str:
     """The URL of the quiz's column in the LMS course, created (out of 100) when missing."""
     if not context.lineitems_url:
-        raise PlatformError("this LMS course gave no line items URL (AGS not enabled)")
+        raise PlatformError("this LMS course gave no line items URL (AGS not enabled)", permanent=True)
+    _checked("line item", context, context.lineitems_url)
     line_item = (
         LineItem()
         .set_label(quiz.lesson.title[:255])
@@ -62,14 +87,15 @@ def line_item_find_or_create(*, context: LtiContext, quiz) -> str:
     )
     try:
         found = _ags(context).find_or_create_lineitem(line_item, find_by="tag")
-    except (LtiException, LtiServiceException, requests.RequestException) as exc:
-        raise PlatformError(f"line item: {exc}") from exc
-    if not found.get_id():
-        raise PlatformError("the LMS returned a line item without an id")
-    return found.get_id()
+    except (LtiException, requests.RequestException, ValueError) as exc:
+        raise _error("line item", exc) from exc
+    if not found.get_id() or not isinstance(found.get_id(), str):
+        raise PlatformError("line item: the LMS returned a line item without an id")
+    return _checked("line item", context, found.get_id())
 
 
 def score_post(*, context: LtiContext, line_item_url: str, sub: str, percent, timestamp) -> None:
+    _checked("score", context, line_item_url)
     grade = Grade().set_user_id(sub).set_timestamp(timestamp.isoformat()).set_activity_progress("Completed")
     if percent is None:
         # Submitted but not graded yet (an essay to mark): the LMS shows it as pending.
@@ -78,17 +104,21 @@ def score_post(*, context: LtiContext, line_item_url: str, sub: str, percent, ti
         grade.set_score_given(float(percent)).set_score_maximum(100).set_grading_progress("FullyGraded")
     try:
         _ags(context).put_grade(grade, LineItem().set_id(line_item_url))
-    except (LtiException, LtiServiceException, requests.RequestException) as exc:
-        raise PlatformError(f"score: {exc}") from exc
+    except (LtiException, requests.RequestException, ValueError) as exc:
+        raise _error("score", exc) from exc
 
 
 def roster_fetch(*, context: LtiContext) -> list[dict]:
     if not context.memberships_url:
-        raise PlatformError("this LMS course gave no roster URL (NRPS not enabled)")
+        raise PlatformError("this LMS course gave no roster URL (NRPS not enabled)", permanent=True)
+    _checked("roster", context, context.memberships_url)
     service = NamesRolesProvisioningService(
         _connector(context), {"context_memberships_url": context.memberships_url}
     )
     try:
-        return service.get_members()
-    except (LtiException, LtiServiceException, requests.RequestException) as exc:
-        raise PlatformError(f"roster: {exc}") from exc
+        members = service.get_members()
+    except (LtiException, requests.RequestException, ValueError) as exc:
+        raise _error("roster", exc) from exc
+    if not isinstance(members, list):
+        raise PlatformError("roster: the LMS's answer is not a member list")
+    return members

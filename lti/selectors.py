@@ -6,7 +6,7 @@ from courses.models import Course
 from gradebook.computation import AttemptScore, Category, item_key, late_penalized
 from gradebook.models import GradeOverride
 from gradebook.selectors import grading_scheme_for
-from lti.models import LtiContext, LtiPlatform, LtiScore, LtiToolKey
+from lti.models import LtiContext, LtiPlatform, LtiScore, LtiToolKey, LtiUserLink
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_grade_percent
 
@@ -24,6 +24,23 @@ def platforms_for_course(*, course: Course) -> QuerySet[LtiPlatform]:
 
 def contexts_for_course(*, course: Course) -> QuerySet[LtiContext]:
     return LtiContext.objects.filter(course=course).select_related("platform").order_by("title", "pk")
+
+
+def scores_failed_for_course(*, course: Course) -> QuerySet[LtiScore]:
+    """Scores an LMS refused for good, with the reason, for the instructor's "send again"."""
+    return (
+        LtiScore.objects.filter(context__course=course, status=LtiScore.Status.FAILED)
+        .select_related("context", "quiz__lesson", "user_link__user")
+        .order_by("-updated_at")
+    )
+
+
+def duplicate_accounts_for_course(*, course: Course) -> QuerySet[LtiUserLink]:
+    """LMS accounts created without their e-mail because another account had it: a duplicate to look at."""
+    return (
+        LtiUserLink.objects.filter(platform__course=course).exclude(claimed_email="")
+        .select_related("user", "platform").order_by("claimed_email")
+    )
 
 
 def quiz_score_percent(*, quiz: Quiz, user_id: int):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,6 +20,7 @@ from lti.models import (
     LtiContext,
     LtiDeployment,
     LtiLineItem,
+    LtiMembership,
     LtiNonce,
     LtiPlatform,
     LtiResourceLink,
@@ -38,9 +40,10 @@ MAX_BACKOFF = timedelta(hours=6)
 class LaunchRefused(Exception):
     """A launch that validated cryptographically but that we cannot honour; `kind` names the refusal page's reason."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, detail: str = ""):
         super().__init__(kind)
         self.kind = kind
+        self.detail = detail  # what the refusal page names (the claim at fault), never anything secret
 
 
 # --------------------------------------------------------------------------- keys
@@ -100,9 +103,29 @@ class LaunchResult:
     context: LtiContext
 
 
+# Context (course membership) roles, the only ones that give a course role. Institution and system roles
+# (`…/lis/v2/institution/person#Instructor`, `…/lis/v2/system/person#Administrator`) say who someone is at the
+# school, not in this course: a Learner of the course who teaches elsewhere stays a student here.
+_CONTEXT_ROLE_PREFIXES = (
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership/",  # sub-roles: membership/Instructor#TeachingAssistant
+    "urn:lti:role:ims/lis/",  # LTI 1.1 context roles, still sent by some platforms
+)
+
+
+def _context_role_names(roles) -> set[str]:
+    names = set()
+    for role in roles or []:
+        if any(role.startswith(prefix) for prefix in _CONTEXT_ROLE_PREFIXES):
+            names.add(role.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        elif role and ":" not in role and "/" not in role and "#" not in role:
+            names.add(role)  # the short context role names LTI 1.3 allows ("Instructor", "Learner")
+    return names
+
+
 def role_from_claims(roles: list[str]) -> str:
-    """Instructor, teaching assistant or student, from the LIS roles of the launch."""
-    names = {role.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for role in roles or []}
+    """Instructor, teaching assistant or student, from the course membership roles of the launch only."""
+    names = _context_role_names(roles)
     if "TeachingAssistant" in names:
         return Role.TEACHING_ASSISTANT
     if names & {"Instructor", "Administrator", "ContentDeveloper"}:
@@ -110,32 +133,92 @@ def role_from_claims(roles: list[str]) -> str:
     return Role.STUDENT
 
 
-def _username_for(*, issuer: str, sub: str, claims: dict) -> str:
+def names_from_claims(claims: dict) -> tuple[str, str]:
+    """(first name, last name): given/family names, else `name` split, else the e-mail's local part.
+
+    `name` is split at its first space ("Marie Claude Tremblay" → "Marie", "Claude Tremblay"): the
+    full name always reads back the same, and particles stay with the family name ("de la Fontaine").
+    """
+    given, family = (claims.get("given_name") or "").strip(), (claims.get("family_name") or "").strip()
+    if not (given or family):
+        first, _space, rest = " ".join((claims.get("name") or "").split()).partition(" ")
+        given, family = first, rest
+    if not (given or family):
+        given = (claims.get("email") or "").split("@", 1)[0]
+    return given[:150], family[:150]
+
+
+def _username_for(*, claims: dict) -> str:
     User = get_user_model()
-    base = slugify(claims.get("preferred_username") or claims.get("email", "").split("@")[0] or "lti")[:100] or "lti"
+    base = slugify(claims.get("preferred_username") or (claims.get("email") or "").split("@")[0] or "lti")[:100] or "lti"
     username = base
     while User.objects.filter(username=username).exists():
         username = f"{base}-{secrets.token_hex(3)}"
     return username
 
 
-def user_link_ensure(*, issuer: str, sub: str, claims: dict) -> LtiUserLink:
-    """The (issuer, sub) link, creating the user on first launch; names and e-mail follow the LMS."""
-    link = LtiUserLink.objects.select_related("user").filter(issuer=issuer, sub=sub).first()
+def _email_taken(email: str, *, except_user_id=None) -> bool:
+    others = get_user_model().objects.filter(email__iexact=email)
+    if except_user_id is not None:
+        others = others.exclude(pk=except_user_id)
+    return others.exists()
+
+
+def lti_account_create(*, platform: LtiPlatform, sub: str, claims: dict) -> LtiUserLink:
+    """The one place an LMS identity becomes an account of ours (a hook for account states goes here).
+
+    An e-mail that already belongs to an account is never taken over: the new
+    account is made without it and the link keeps the address the LMS gave, so
+    the instructor's LTI page shows the duplicate (docs/decisions/0012-lti-identity-model.md).
+    """
     User = get_user_model()
-    if link is None:
-        user = User(username=_username_for(issuer=issuer, sub=sub, claims=claims))
-        user.set_unusable_password()  # they arrive through the LMS; a password can be set by reset later
+    first_name, last_name = names_from_claims(claims)
+    email = (claims.get("email") or "").strip()[:254]
+    conflict = bool(email) and _email_taken(email)
+    user = User(username=_username_for(claims=claims), first_name=first_name, last_name=last_name,
+                email="" if conflict else email)
+    user.set_unusable_password()  # they arrive through the LMS; a password can be set by reset later
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The address was taken between the check and the insert (two first launches at once): same rule.
+        conflict, user.pk, user.email = True, None, ""
+        user.username = _username_for(claims=claims)
         user.save()
-        link = LtiUserLink.objects.create(issuer=issuer, sub=sub, user=user)
+    return LtiUserLink.objects.create(
+        platform=platform, issuer=platform.issuer, sub=sub, user=user, owns_account=True,
+        claimed_email=email if conflict else "",
+    )
+
+
+def user_link_ensure(*, platform: LtiPlatform, sub: str, claims: dict) -> LtiUserLink:
+    """This registration's link for `sub`, creating the account on first sight.
+
+    Names and e-mail follow the LMS only on an account this link created: an
+    account that a person or another registration owns is never rewritten, and
+    an e-mail another account uses is never copied onto this one.
+    """
+    link = LtiUserLink.objects.select_related("user").filter(platform=platform, sub=sub).first()
+    if link is None:
+        return lti_account_create(platform=platform, sub=sub, claims=claims)
+    if not link.owns_account:
+        return link
     user = link.user
-    changed = []
-    for field, claim in (("first_name", "given_name"), ("last_name", "family_name"), ("email", "email")):
-        value = (claims.get(claim) or "")[:150]
-        if value and getattr(user, field) != value:
-            setattr(user, field, value)
-            changed.append(field)
+    first_name, last_name = names_from_claims(claims)
+    wanted = {"first_name": first_name, "last_name": last_name}
+    email = (claims.get("email") or "").strip()[:254]
+    if email and email.lower() != user.email.lower():
+        if _email_taken(email, except_user_id=user.pk):
+            if link.claimed_email != email:
+                link.claimed_email = email
+                link.save(update_fields=["claimed_email"])
+        else:
+            wanted["email"] = email
+    changed = [field for field, value in wanted.items() if value and getattr(user, field) != value]
     if changed:
+        for field in changed:
+            setattr(user, field, wanted[field])
         user.save(update_fields=changed)
     return link
 
@@ -171,13 +254,17 @@ def launch_complete(*, platform: LtiPlatform, claims: dict) -> LaunchResult:
     process (unique constraint), which the library cannot see.
     """
     try:
+        C.claims_check(claims)  # before anything is written: a malformed claim creates nothing
+    except C.ClaimError as exc:
+        raise LaunchRefused("claim", exc.claim) from None
+    try:
         with transaction.atomic():
             LtiNonce.objects.create(issuer=platform.issuer, nonce=claims["nonce"])
     except IntegrityError:
         raise LaunchRefused("nonce") from None
     deployment = LtiDeployment.objects.get(platform=platform, deployment_id=claims[C.DEPLOYMENT_ID])
     course = platform.course
-    link = user_link_ensure(issuer=platform.issuer, sub=claims["sub"], claims=claims)
+    link = user_link_ensure(platform=platform, sub=claims["sub"], claims=claims)
     if not link.user.is_active:
         raise LaunchRefused("inactive")
     role = role_from_claims(claims.get(C.ROLES, []))
@@ -190,18 +277,20 @@ def launch_complete(*, platform: LtiPlatform, claims: dict) -> LaunchResult:
     context, _created = LtiContext.objects.update_or_create(
         platform=platform, context_id=context_id,
         defaults={
-            "deployment": deployment, "course": course, "title": context_claim.get("title", "")[:500],
+            "deployment": deployment, "course": course, "title": (context_claim.get("title") or "")[:500],
             **({"lineitems_url": ags["lineitems"], "ags_scopes": ags.get("scope", [])} if ags.get("lineitems") else {}),
             **({"memberships_url": nrps["context_memberships_url"]} if nrps.get("context_memberships_url") else {}),
         },
     )
+    # Launching from this LMS course makes them a member: their scores go to it (and only to where they are).
+    LtiMembership.objects.get_or_create(context=context, user_link=link)
     resource_link = None
     resource_claim = claims.get(C.RESOURCE_LINK) or {}
     if claims.get(C.MESSAGE_TYPE) == C.RESOURCE_LINK_REQUEST and resource_claim.get("id"):
         target, lesson = _target(course=course, claims=claims)
         resource_link, _created = LtiResourceLink.objects.update_or_create(
             context=context, resource_link_id=resource_claim["id"],
-            defaults={"title": resource_claim.get("title", "")[:500], "target": target, "lesson": lesson},
+            defaults={"title": (resource_claim.get("title") or "")[:500], "target": target, "lesson": lesson},
         )
         if target == LtiResourceLink.Target.QUIZ and ags.get("lineitem"):
             # The column the LMS made from our deep link: the quiz's scores go there.
@@ -215,32 +304,37 @@ def launch_complete(*, platform: LtiPlatform, claims: dict) -> LaunchResult:
 # No savepoint of its own: it runs inside every submit's transaction, and its one upsert is atomic anyway.
 @transaction.atomic(savepoint=False)
 def scores_queue(*, quiz_id: int, user_ids) -> int:
-    """Put (back) in the outbox the scores of these people for this quiz in every LMS course that grades it."""
+    """Put (back) in the outbox the scores of these people for this quiz, in each LMS course they are a member of.
+
+    A section-B student's score goes to section B only: the LMS courses come
+    from the person's memberships (launched from it, or listed by its roster),
+    never from every LMS course bound to the course site.
+    """
     user_ids = list(user_ids)
     if not user_ids:
         return 0
-    # The LMS courses bound to the quiz's course, found in one query: this runs inside every submit.
-    contexts = list(LtiContext.objects.filter(course__lessons__quiz__pk=quiz_id).exclude(lineitems_url="", line_items=None)
-                    .select_related("platform").distinct())
-    if not contexts:
+    # The (LMS course, link) pairs in one query: this runs inside every submit.
+    pairs = list(
+        LtiMembership.objects.filter(context__course__lessons__quiz__pk=quiz_id, user_link__user_id__in=user_ids)
+        .filter(Q(context__lineitems_url__gt="") | Q(context__line_items__isnull=False))
+        .values_list("context_id", "user_link_id").distinct()
+    )
+    if not pairs:
         return 0
-    links = list(LtiUserLink.objects.filter(user_id__in=user_ids, issuer__in={c.platform.issuer for c in contexts}))
     now = timezone.now()
     rows = [
-        LtiScore(context=context, quiz_id=quiz_id, user_link=link, status=LtiScore.Status.PENDING, next_try_at=now, tries=0)
-        for context in contexts
-        for link in links
-        if link.issuer == context.platform.issuer
+        LtiScore(context_id=context_id, quiz_id=quiz_id, user_link_id=link_id, status=LtiScore.Status.PENDING,
+                 next_try_at=now, tries=0)
+        for context_id, link_id in pairs
     ]
     # One upsert: a regrade of the whole class is one statement, and two changes racing cannot collide.
+    # A row the LMS refused for good goes back to pending too: a new grade is worth one more try.
     LtiScore.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["context", "quiz", "user_link"],
         update_fields=["status", "next_try_at", "tries", "updated_at"],
     )
-    count = len(rows)
-    if count:
-        transaction.on_commit(_send_soon)
-    return count
+    transaction.on_commit(_send_soon)
+    return len(rows)
 
 
 def _send_soon() -> None:
@@ -283,10 +377,16 @@ def score_send(*, score_id: int, now=None) -> bool:
             )
         except platform_api.PlatformError as exc:
             score.tries += 1
-            score.next_try_at = now + _backoff(score.tries)
             score.last_error = str(exc)[:2000]
-            score.save(update_fields=["tries", "next_try_at", "last_error", "updated_at"])
-            logger.warning("LTI score %s not delivered (try %s): %s", score.pk, score.tries, exc)
+            if exc.permanent:
+                # Refused for good (403 not a member, 404 column gone, 400…): retrying repeats the refusal.
+                # The instructor sees it with its reason on the LTI page and may send it again.
+                score.status = LtiScore.Status.FAILED
+            else:
+                score.next_try_at = now + _backoff(score.tries)
+            score.save(update_fields=["status", "tries", "next_try_at", "last_error", "updated_at"])
+            logger.warning("LTI score %s not delivered (try %s, %s): %s", score.pk, score.tries,
+                           "permanent" if exc.permanent else "will retry", exc)
             return False
         score.status = LtiScore.Status.SENT
         score.sent_score = Decimal(percent) if percent is not None else None
@@ -305,6 +405,18 @@ def _line_item_url(*, score: LtiScore) -> str:
     url = platform_api.line_item_find_or_create(context=score.context, quiz=score.quiz)
     LtiLineItem.objects.get_or_create(context=score.context, quiz=score.quiz, defaults={"url": url})
     return url
+
+
+@transaction.atomic
+def score_resend(*, score: LtiScore) -> None:
+    """The instructor's "send again" on a score the LMS refused: back to pending, sent at once."""
+    if score.status != LtiScore.Status.FAILED:
+        return  # already pending or sent: nothing to do
+    score.status = LtiScore.Status.PENDING
+    score.next_try_at = timezone.now()
+    score.tries = 0
+    score.save(update_fields=["status", "next_try_at", "tries", "updated_at"])
+    transaction.on_commit(_send_soon)
 
 
 def scores_send_due(*, now=None) -> int:
@@ -327,19 +439,34 @@ class RosterSyncResult:
 
 @transaction.atomic
 def roster_sync(*, context: LtiContext) -> RosterSyncResult:
-    """Enrol the LMS course's active members (created and linked by (issuer, sub)) with their LMS role."""
+    """Enrol the LMS course's active members (linked by this registration's `sub`) with their course role.
+
+    A member is linked through the context's own registration, so a roster can
+    only reach accounts that registration created or linked; a malformed
+    member entry is skipped (and counted in the log), never a 500.
+    """
     from lti import platform_api
 
     members = platform_api.roster_fetch(context=context)
-    issuer = context.platform.issuer
-    created = enrolled = updated = 0
+    platform = context.platform
+    created = enrolled = updated = skipped = 0
     for member in members:
-        if member.get("status", "Active") != "Active" or not member.get("user_id"):
+        try:
+            if not isinstance(member, dict):
+                raise C.ClaimError("member")
+            C.person_claims_check(member, sub_claim="user_id")
+            if member.get("roles") is not None and not isinstance(member["roles"], list):
+                raise C.ClaimError("roles")
+        except C.ClaimError:
+            skipped += 1
             continue
-        existed = LtiUserLink.objects.filter(issuer=issuer, sub=member["user_id"]).exists()
-        link = user_link_ensure(issuer=issuer, sub=member["user_id"], claims=member)
+        if member.get("status", "Active") != "Active":
+            continue
+        existed = LtiUserLink.objects.filter(platform=platform, sub=member["user_id"]).exists()
+        link = user_link_ensure(platform=platform, sub=member["user_id"], claims=member)
         created += not existed
-        role = role_from_claims(member.get("roles", []))
+        LtiMembership.objects.get_or_create(context=context, user_link=link)
+        role = role_from_claims([r for r in member.get("roles") or [] if isinstance(r, str)])
         enrollment = Enrollment.objects.filter(course=context.course, user=link.user).first()
         if enrollment is None:
             Enrollment.objects.create(course=context.course, user=link.user, role=role)
@@ -348,6 +475,8 @@ def roster_sync(*, context: LtiContext) -> RosterSyncResult:
             enrollment.role = role
             enrollment.save(update_fields=["role"])
             updated += 1
+    if skipped:
+        logger.warning("LTI roster of context %s: %s malformed member entries skipped", context.pk, skipped)
     context.roster_synced_at = timezone.now()
     context.save(update_fields=["roster_synced_at"])
     return RosterSyncResult(created_users=created, enrolled=enrolled, updated=updated)

@@ -5,15 +5,19 @@ platform's JWKS, audience, deployment, message claims); this module only tells
 it what we registered and where to keep its short-lived data.
 """
 
-from datetime import timedelta
+import hashlib
 
-from django.utils import timezone
+from django.core import signing
+from django.core.cache import cache
+from django.utils.crypto import constant_time_compare
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deployment import Deployment
-from pylti1p3.launch_data_storage.cache import CacheDataStorage
+from pylti1p3.exception import LtiException
+from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
-from lti.models import LtiDeployment, LtiLaunchData, LtiPlatform, LtiToolKey
+from lti.models import LtiDeployment, LtiPlatform, LtiToolKey
 
 
 class ToolConfiguration(ToolConfAbstract):
@@ -77,25 +81,88 @@ def public_pem(key: LtiToolKey) -> str:
     return JWK(**key.public_jwk).export_to_pem().decode()
 
 
-class _DatabaseCache:
-    """The two calls of Django's cache API that pylti1p3 uses, on a table every web process shares."""
-
-    def get(self, key):
-        row = LtiLaunchData.objects.filter(key=key, expires_at__gt=timezone.now()).first()
-        return row.value if row else None
-
-    def set(self, key, value, exp=None):
-        expires_at = timezone.now() + timedelta(seconds=exp or 3600)
-        LtiLaunchData.objects.update_or_create(key=key, defaults={"value": value, "expires_at": expires_at})
+NONCE_SALT = "lti.login.nonce"
+# The LMS answers the login redirect within seconds; a launch later than this starts again from the LMS.
+LOGIN_MAX_AGE_SECONDS = 10 * 60
 
 
-class DatabaseLaunchDataStorage(CacheDataStorage):
-    """Login state in the database rather than the Django session.
+class SignedLoginStorage(LaunchDataStorage):
+    """pylti1p3's login state kept in signatures and cookies, so that login initiation writes nothing.
 
-    The launch is a cross-site POST from the LMS: the site's session cookie
-    (SameSite=Lax) is not sent with it. pylti1p3 then keys its data by its own
-    `lti1p3-session-id` cookie, set SameSite=None; Secure on HTTPS for these
-    routes only.
+    The nonce sent to the LMS is our signature of the state (`OIDCLogin._generate_nonce`
+    below); the state itself is in pylti1p3's short-lived `lti1p3-<state>` cookie.
+    At the launch the nonce is accepted when it is a fresh signature of the
+    state the browser posts: the id_token is bound to the browser that started
+    the login, and no row exists for an anonymous GET. A nonce is spent once,
+    in `LtiNonce`, when the launch is recorded. Nothing else is kept: the state
+    check falls back to the cookie, and we never restore a launch from storage.
     """
 
-    _cache = _DatabaseCache()
+    _session_cookie_name = None  # no pylti1p3 session-id cookie: nothing to key
+
+    def can_set_keys_expiration(self) -> bool:
+        return False
+
+    def get_value(self, key):
+        return None
+
+    def set_value(self, key, value, exp=None):
+        return None  # the nonce is a signature; launch data is not restored from storage
+
+    def check_value(self, key) -> bool:
+        prefix = "lti1p3-nonce-"
+        if not key.startswith(prefix) or self._request is None:
+            return False
+        state = self._request.get_param("state") or ""
+        try:
+            signed_state = signing.TimestampSigner(salt=NONCE_SALT).unsign(
+                key[len(prefix):], max_age=LOGIN_MAX_AGE_SECONDS
+            )
+        except signing.BadSignature:
+            return False
+        return bool(state) and constant_time_compare(signed_state, state)
+
+
+class OIDCLogin(DjangoOIDCLogin):
+    """pylti1p3's login initiation, with the nonce derived from the state (see SignedLoginStorage)."""
+
+    def _get_uuid(self) -> str:
+        value = super()._get_uuid()
+        self._state = "state-" + value  # pylti1p3 builds the state as "state-" + this uuid, then asks for a nonce
+        return value
+
+    def _generate_nonce(self) -> str:
+        return signing.TimestampSigner(salt=NONCE_SALT).sign(self._state)
+
+
+JWKS_CACHE_SECONDS = 60 * 60
+
+
+class MessageLaunch(DjangoMessageLaunch):
+    """pylti1p3's launch, with the platform's JWKS cached per registration and fetched again on an unknown key id.
+
+    A launch then costs no request to the LMS; a platform that rotates its key
+    is followed at the first launch signed with the new one.
+    """
+
+    def _jwks_cache_key(self) -> str:
+        url = self._registration.get_key_set_url() or ""
+        return "lti:jwks:%s:%s" % (self._registration.get_client_id(), hashlib.sha256(
+            f"{self._registration.get_issuer()} {url}".encode()).hexdigest())
+
+    def get_public_key(self):
+        key = self._jwks_cache_key()
+        cached = cache.get(key)
+        if cached:
+            self._registration.set_key_set(cached)
+            try:
+                return super().get_public_key()
+            except LtiException as exc:
+                if "unable to find public key" not in str(exc).lower():
+                    raise
+            self._registration.set_key_set(None)  # an unknown kid: the platform may have rotated; fetch again
+        found = super().get_public_key()
+        keys = self._registration.get_key_set()
+        if isinstance(keys, dict) and isinstance(keys.get("keys"), list):
+            cache.set(key, keys, JWKS_CACHE_SECONDS)
+        return found

@@ -11,4 +11,5 @@ urlpatterns = [
     path("deep-link/", views.deep_link, name="deep_link"),
     path("courses/<slug:course>/", views.registration, name="registration"),
     path("courses/<slug:course>/contexts/<int:context>/roster/", views.roster_sync, name="roster_sync"),
+    path("courses/<slug:course>/scores/<int:score>/resend/", views.score_resend, name="score_resend"),
 ]

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
@@ -30,11 +29,19 @@ from lessons.selectors import course_lessons
 from lti import claims as C
 from lti.forms import PlatformForm
 from lti.middleware import SESSION_KEY, frame_ancestors_policy
-from lti.models import LtiContext, LtiPlatform, LtiResourceLink
-from lti.platform_api import PlatformError, _TimedSession, quiz_tag
-from lti.selectors import contexts_for_course, platforms_for_course, tool_jwks
-from lti.services import LaunchRefused, launch_complete, platform_register, roster_sync as roster_sync_service
-from lti.tool import DatabaseLaunchDataStorage, ToolConfiguration
+from lti.models import LtiContext, LtiPlatform, LtiResourceLink, LtiScore
+from lti.outbound import GuardedSession
+from lti.platform_api import PlatformError, quiz_tag
+from lti.selectors import (
+    contexts_for_course,
+    duplicate_accounts_for_course,
+    platforms_for_course,
+    scores_failed_for_course,
+    tool_jwks,
+)
+from lti.services import LaunchRefused, launch_complete, platform_register, score_resend as score_resend_service
+from lti.services import roster_sync as roster_sync_service
+from lti.tool import MessageLaunch, OIDCLogin, SignedLoginStorage, ToolConfiguration
 
 logger = logging.getLogger(__name__)
 DEEP_LINK_SESSION_KEY = "lti_deep_link"
@@ -83,6 +90,7 @@ def _refused(request, kind: str, *, detail: str = "", status: int = 403) -> Http
         "deployment": _("This deployment of the tool is not registered"),
         "invalid": _("The launch could not be verified"),
         "inactive": _("This account is deactivated on the course site"),
+        "claim": _("The LMS sent a launch this site cannot read"),
     }
     logger.info("LTI launch refused (%s): %s", kind, detail)
     response = render(request, "lti/refused.html", {"kind": kind, "title": titles[kind], "detail": detail}, status=status)
@@ -99,12 +107,20 @@ def jwks(request):
 @require_http_methods(["GET", "POST"])
 def login_initiation(request):
     """Third-party initiated login: answer the LMS with the OIDC authentication redirect (state + nonce)."""
-    oidc = DjangoOIDCLogin(request, ToolConfiguration(), launch_data_storage=DatabaseLaunchDataStorage())
+    tool = ToolConfiguration()
+    # Nothing is written here (state in a cookie, nonce a signature of it): an anonymous GET costs no row.
+    oidc = OIDCLogin(request, tool, launch_data_storage=SignedLoginStorage())
     try:
-        return oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
+        response = oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
     except (OIDCException, LtiException) as exc:
         kind = _refusal_kind(str(exc))
         return _refused(request, "registration" if kind == "invalid" else kind, detail=str(exc), status=400)
+    platform = tool.platform(request.GET.get("iss") or request.POST.get("iss") or "",
+                             request.GET.get("client_id") or request.POST.get("client_id"))
+    # Only ever to the registered login URL of a known registration, whatever pylti1p3 was given.
+    if platform is None or not response.get("Location", "").startswith(platform.auth_login_url + "?"):
+        return _refused(request, "registration", detail="login URL", status=400)
+    return response
 
 
 @csrf_exempt
@@ -114,17 +130,20 @@ def launch(request):
     """Validate the id_token (pylti1p3), then sign the person in and open what the placement links."""
     tool = ToolConfiguration()
     try:
-        message = DjangoMessageLaunch(
-            request, tool, launch_data_storage=DatabaseLaunchDataStorage(), requests_session=_TimedSession()
+        message = MessageLaunch(
+            request, tool, launch_data_storage=SignedLoginStorage(), requests_session=GuardedSession()
         )
         claims = message.get_launch_data()
     except (LtiException, OIDCException) as exc:
         return _refused(request, _refusal_kind(str(exc)), detail=str(exc))
+    except (TypeError, AttributeError, ValueError) as exc:
+        # A signed token whose claims pylti1p3 cannot even read (an `aud` object, a `roles` string…).
+        return _refused(request, "claim", detail=type(exc).__name__, status=400)
     platform = tool.platform(message.get_iss(), message.get_client_id())
     try:
         result = launch_complete(platform=platform, claims=claims)
     except LaunchRefused as exc:
-        return _refused(request, exc.kind, detail=f"launch_complete refused: {exc.kind}")
+        return _refused(request, exc.kind, detail=exc.detail, status=400 if exc.kind == "claim" else 403)
 
     login(request, result.user, backend=LOGIN_BACKEND)
     request.session[SESSION_KEY] = sorted({_origin(platform.issuer), _origin(platform.auth_login_url)})
@@ -192,7 +211,7 @@ def deep_link(request):
 def registration(request, course):
     """Register an LMS for this course and read what to paste in Moodle, Canvas or Open edX."""
     access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
-    form = PlatformForm(request.POST or None)
+    form = PlatformForm(request.POST or None, user=request.user, course=access.course)
     if request.method == "POST" and form.is_valid():
         platform = platform_register(
             course=access.course, actor=request.user, deployment_ids=form.cleaned_data.pop("deployment_ids"),
@@ -210,6 +229,8 @@ def registration(request, course):
         "course": access.course, "form": form, "tool": tool,
         "platforms": platforms_for_course(course=access.course), "contexts": contexts_for_course(course=access.course),
         "lessons": course_lessons(course=access.course),
+        "failed_scores": scores_failed_for_course(course=access.course),
+        "duplicates": duplicate_accounts_for_course(course=access.course),
     })
 
 
@@ -226,4 +247,15 @@ def roster_sync(request, course, context):
         messages.success(request, _("Roster synchronised: %(enrolled)d enrolled, %(updated)d roles updated, %(created)d new accounts.") % {
             "enrolled": result.enrolled, "updated": result.updated, "created": result.created_users,
         })
+    return redirect("lti:registration", course=access.course.slug)
+
+
+@login_required
+@require_POST
+def score_resend(request, course, score):
+    """ "Send again" on a score the LMS refused (after the instructor fixed the cause there)."""
+    access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
+    row = get_object_or_404(LtiScore, pk=score, context__course=access.course)
+    score_resend_service(score=row)
+    messages.success(request, _("The score will be sent again."))
     return redirect("lti:registration", course=access.course.slug)

@@ -20,7 +20,8 @@ LESSON = "ressorts-persuasion-reseaux-sociaux"
 
 
 @pytest.fixture
-def lms():
+def lms(settings):
+    settings.LTI_ALLOW_PRIVATE_ADDRESSES = True  # the test LMS listens on 127.0.0.1
     # Same site as the live server (localhost): over plain HTTP, the only way a browser keeps the
     # state cookie inside the frame. In production (HTTPS) that cookie is SameSite=None; Secure.
     platform = TestPlatform(host="localhost").start()
@@ -29,7 +30,8 @@ def lms():
 
 
 @pytest.fixture
-def other_site_lms():
+def other_site_lms(settings):
+    settings.LTI_ALLOW_PRIVATE_ADDRESSES = True
     platform = TestPlatform(host="127.0.0.1").start()
     yield platform
     platform.stop()

@@ -8,10 +8,22 @@ from tests.lti.platform import TestPlatform
 
 
 @pytest.fixture
-def lms():
+def lms(settings):
+    # The test LMS listens on 127.0.0.1, which the tool refuses to call unless told otherwise.
+    settings.LTI_ALLOW_PRIVATE_ADDRESSES = True
     platform = TestPlatform().start()
     yield platform
     platform.stop()
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_jwks():
+    """Each test's LMS has a fresh key under the same kid: no JWKS cached by an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

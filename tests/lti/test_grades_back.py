@@ -128,7 +128,7 @@ def test_the_lms_gets_the_same_quiz_grade_as_our_gradebook_late_penalty_included
 
 @pytest.mark.parametrize("size", [1, 12])
 def test_queueing_a_whole_class_costs_the_same_queries(lms, registered, size, django_assert_max_num_queries):
-    from lti.models import LtiContext
+    from lti.models import LtiContext, LtiMembership
     from lti.services import scores_queue, user_link_ensure
     from tests.factories import EnrollmentFactory
 
@@ -137,9 +137,10 @@ def test_queueing_a_whole_class_costs_the_same_queries(lms, registered, size, dj
                                         course=registered.course, lineitems_url=f"{lms.issuer}/lineitems")
     users = [EnrollmentFactory(course=registered.course).user for _ in range(size)]
     for i, user in enumerate(users):
-        link = user_link_ensure(issuer=lms.issuer, sub=f"s{i}", claims={})
+        link = user_link_ensure(platform=registered, sub=f"s{i}", claims={})
         link.user = user
         link.save()
+        LtiMembership.objects.create(context=context, user_link=link)
 
     with django_assert_max_num_queries(6):  # quiz, contexts, links, upsert (+ savepoint pair)
         assert scores_queue(quiz_id=quiz.pk, user_ids=[u.pk for u in users]) == size

@@ -1,0 +1,22 @@
+"""A user link is unique per registration (platform, sub), no longer per issuer (its own migration: PostgreSQL
+cannot alter a table in the transaction that just updated its rows)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("lti", "0003_user_link_registration_and_membership")]
+
+    operations = [
+        migrations.RemoveConstraint(model_name="ltiuserlink", name="lti_user_link_unique"),
+        migrations.AlterField(
+            model_name="ltiuserlink",
+            name="platform",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="user_links", to="lti.ltiplatform"),
+        ),
+        migrations.AddConstraint(
+            model_name="ltiuserlink",
+            constraint=models.UniqueConstraint(fields=("platform", "sub"), name="lti_user_link_unique_per_registration"),
+        ),
+    ]
