@@ -34,10 +34,13 @@ class TestPlatform:
         self.members: list[dict] = []
         self.next_launch: dict = {}
         self.deep_link_responses: list[str] = []
+        self.jwks_requests = 0
+        self.score_status: int | None = None  # e.g. 403: the LMS refuses every score (with a body of its own)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         # `host` names the LMS in its URLs (it always listens on 127.0.0.1): "localhost" makes it the same
         # site as the live server, "127.0.0.1" another site, whose iframe gets no SameSite=Lax cookie.
         self.issuer = f"http://{host}:{self._server.server_address[1]}"
+        self.base_url = self.issuer  # where it really answers, even when a test makes it claim another issuer
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # ----------------------------------------------------------------- lifecycle
@@ -120,6 +123,7 @@ class TestPlatform:
                 url = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/jwks":
+                    platform.jwks_requests += 1
                     return self._send(200, {"keys": [{**platform.key.export_public(as_dict=True), "kid": platform.kid, "alg": "RS256", "use": "sig"}]})
                 if url.path == "/auth":
                     return self._auth(query)
@@ -158,6 +162,8 @@ class TestPlatform:
                     platform.line_items.append(item)
                     return self._send(201, item)
                 if url.path.startswith("/lineitems/") and url.path.endswith("/scores"):
+                    if platform.score_status:
+                        return self._send(platform.score_status, {"error": "LMS-INTERNAL-DETAIL user not in course"})
                     score = json.loads(body)
                     score["lineitem"] = platform.issuer + url.path.removesuffix("/scores")
                     platform.scores.append(score)
