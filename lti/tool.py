@@ -17,6 +17,7 @@ from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
+from lti.claims import claims_check
 from lti.models import LtiDeployment, LtiPlatform, LtiToolKey
 
 
@@ -149,6 +150,12 @@ class MessageLaunch(DjangoMessageLaunch):
         url = self._registration.get_key_set_url() or ""
         return "lti:jwks:%s:%s" % (self._registration.get_client_id(), hashlib.sha256(
             f"{self._registration.get_issuer()} {url}".encode()).hexdigest())
+
+    def validate_message(self):
+        # The signature is checked by now: read the claims as data before pylti1p3's message validators
+        # or our services touch them (a `resource_link` string must be a refusal naming it, not a 500).
+        claims_check(self._get_jwt_body())
+        return super().validate_message()
 
     def get_public_key(self):
         key = self._jwks_cache_key()

@@ -136,6 +136,8 @@ def launch(request):
         claims = message.get_launch_data()
     except (LtiException, OIDCException) as exc:
         return _refused(request, _refusal_kind(str(exc)), detail=str(exc))
+    except C.ClaimError as exc:
+        return _refused(request, "claim", detail=exc.claim, status=400)
     except (TypeError, AttributeError, ValueError) as exc:
         # A signed token whose claims pylti1p3 cannot even read (an `aud` object, a `roles` string…).
         return _refused(request, "claim", detail=type(exc).__name__, status=400)

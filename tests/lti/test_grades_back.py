@@ -145,3 +145,73 @@ def test_queueing_a_whole_class_costs_the_same_queries(lms, registered, size, dj
     with django_assert_max_num_queries(6):  # quiz, contexts, links, upsert (+ savepoint pair)
         assert scores_queue(quiz_id=quiz.pk, user_ids=[u.pk for u in users]) == size
     assert LtiScore.objects.filter(context=context, status=LtiScore.Status.PENDING).count() == size
+
+
+def test_a_score_goes_only_to_the_lms_course_the_student_is_in(client, lms, registered):
+    from django.test import Client
+
+    from lti.models import LtiContext
+
+    launch(Client(), lms, sub="section-a-student", custom={"lesson": QUIZ_LESSON, "target": "quiz"})
+    lms.context_id = "lms-course-section-b"  # a second LMS course bound to the same course site
+    launch(client, lms, sub="section-b-student", custom={"lesson": QUIZ_LESSON, "target": "quiz"})
+    section_b = LtiContext.objects.get(context_id="lms-course-section-b")
+    student_b = LtiUserLink.objects.get(sub="section-b-student").user
+
+    _submit(_quiz(registered.course), student_b)
+
+    assert list(LtiScore.objects.values_list("context_id", flat=True)) == [section_b.pk]
+    assert scores_send_due() == 1
+    assert [s["userId"] for s in lms.scores] == ["section-b-student"]
+
+
+def test_a_score_the_lms_refuses_for_good_is_marked_failed_and_the_instructor_sends_it_again(
+    client, lms, registered, launched_student, instructor, settings, django_capture_on_commit_callbacks,
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    quiz = _quiz(registered.course)
+    _submit(quiz, launched_student)
+    lms.score_status = 403
+
+    assert scores_send_due() == 0
+    row = LtiScore.objects.get()
+    assert (row.status, row.last_error) == (LtiScore.Status.FAILED, "score: HTTP 403")
+    assert scores_send_due(now=timezone.now() + timedelta(days=1)) == 0  # not retried on its own
+
+    client.force_login(instructor)
+    page = client.get(f"/lti/courses/{registered.course.slug}/").content.decode()
+    assert "Notes refusées par la plateforme" in page and "score: HTTP 403" in page
+    assert "LMS-INTERNAL-DETAIL" not in page  # the LMS's own text is never shown
+
+    lms.score_status = None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/lti/courses/{registered.course.slug}/scores/{row.pk}/resend/")
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == LtiScore.Status.SENT and len(lms.scores) == 1
+
+
+@pytest.mark.parametrize("status", [429, 401, 500])
+def test_a_transient_refusal_keeps_the_score_pending_with_back_off(lms, registered, launched_student, status):
+    _submit(_quiz(registered.course), launched_student)
+    lms.score_status = status
+    assert scores_send_due() == 0
+    row = LtiScore.objects.get()
+    assert (row.status, row.tries) == (LtiScore.Status.PENDING, 1) and row.next_try_at > timezone.now()
+
+
+def test_another_courses_instructor_cannot_send_a_score_again(client, lms, registered, launched_student):
+    from courses.models import Enrollment
+    from tests.factories import CourseFactory, EnrollmentFactory
+
+    _submit(_quiz(registered.course), launched_student)
+    lms.score_status = 403
+    scores_send_due()
+    row = LtiScore.objects.get()
+    other = EnrollmentFactory(course=CourseFactory(), role=Enrollment.Role.INSTRUCTOR)
+    client.force_login(other.user)
+    assert client.post(f"/lti/courses/{other.course.slug}/scores/{row.pk}/resend/").status_code == 404
+    assert client.post(f"/lti/courses/{registered.course.slug}/scores/{row.pk}/resend/").status_code in (403, 404)
+    row.refresh_from_db()
+    assert row.status == LtiScore.Status.FAILED
