@@ -113,6 +113,7 @@ MATRIX = {
     "lti:deep_link": ("get", [], same(403)),
     "lti:registration": ("get", ["course"], {**staff_only(200), "assistant": 403}),
     "lti:roster_sync": ("post", ["course", "lti_context"], {**staff_only(302), "assistant": 403}),
+    "lti:score_resend": ("post", ["course", "lti_score"], {**staff_only(302), "assistant": 403}),
     "courses:review:index": ("get", ["course"], members(200)),
     "courses:review:answer": ("post", ["course", "card"], {**members(404), "student": 302}),
     "courses:review:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
@@ -155,6 +156,7 @@ def world(db):
         "calendar_token": calendar_token(user_id=student.pk),
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
         "lti_context": _lti_context(course).pk,
+        "lti_score": _lti_score(course, quiz, people["student"]).pk,
         "card": Card.objects.create(user=student, course=course, quiz=quiz, question_key="Capitale", due=course.created_at).pk,
     }
     values["question"] = quiz.questions.first().pk
@@ -174,6 +176,15 @@ def _lti_context(course):
     return LtiContext.objects.create(platform=platform, deployment=deployment, context_id="ctx", course=course)
 
 
+def _lti_score(course, quiz, student):
+    from lti.models import LtiContext, LtiScore, LtiUserLink
+
+    context = LtiContext.objects.get(course=course)
+    link = LtiUserLink.objects.create(platform=context.platform, issuer=context.platform.issuer, sub="s", user=student)
+    # Refused for good: a permitted "send again" puts it back to pending without calling any LMS here.
+    return LtiScore.objects.create(context=context, quiz=quiz, user_link=link, status=LtiScore.Status.FAILED)
+
+
 def url_for(name, keys, values):
     from django.urls import reverse
 
@@ -183,6 +194,8 @@ def url_for(name, keys, values):
             kwargs["token"] = values["calendar_token"]
         elif key == "lti_context":
             kwargs["context"] = values["lti_context"]
+        elif key == "lti_score":
+            kwargs["score"] = values["lti_score"]
         elif key == "token" and name == "password_reset_confirm":
             kwargs["token"] = "set-password"
         else:
