@@ -248,3 +248,29 @@ class LtiLaunchData(models.Model):
     key = models.CharField(max_length=255, unique=True)
     value = models.JSONField()
     expires_at = models.DateTimeField(db_index=True)
+
+
+class LtiRegistrationToken(models.Model):
+    """A one-time URL an instructor gives their LMS for LTI Advantage Dynamic Registration, bound to one course.
+
+    The LMS opens `/lti/register/?token=…` (adding its openid_configuration and
+    registration_token); the first registration that completes spends it.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="lti_registration_tokens")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    platform = models.ForeignKey(LtiPlatform, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("dynamic registration URL")
+        verbose_name_plural = _("dynamic registration URLs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__lte=models.F("expires_at")),
+                name="lti_registration_token_used_before_expiry",
+            ),
+        ]

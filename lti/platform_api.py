@@ -122,3 +122,69 @@ def roster_fetch(*, context: LtiContext) -> list[dict]:
     if not isinstance(members, list):
         raise PlatformError("roster: the LMS's answer is not a member list")
     return members
+
+
+# --------------------------------------------------------------------------- dynamic registration
+
+
+def _json_call(what: str, method: str, url: str, **kwargs) -> dict:
+    """One call of the dynamic registration (the registration's origins are not known yet: addresses checked only)."""
+    try:
+        response = GuardedSession().request(method, url, **kwargs)
+    except requests.exceptions.InvalidURL as exc:
+        raise _error(what, exc) from exc
+    except requests.RequestException as exc:
+        raise _error(what, exc) from exc
+    if not 200 <= response.status_code < 300:
+        raise PlatformError(f"{what}: HTTP {response.status_code}", permanent=True)
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise PlatformError(f"{what}: the answer is not JSON", permanent=True) from exc
+    if not isinstance(body, dict):
+        raise PlatformError(f"{what}: the answer is not a JSON object", permanent=True)
+    return body
+
+
+def _url_field(what: str, body: dict, field: str) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")) or len(value) > C.URL_MAX_LENGTH:
+        raise PlatformError(f"{what}: “{field}” is missing or not a URL", permanent=True)
+    return value
+
+
+def openid_configuration_fetch(*, url: str) -> dict:
+    """The LMS's OpenID configuration, its fields checked; its issuer must be on the configuration URL's origin."""
+    from lti.outbound import origin
+
+    what = "openid configuration"
+    body = _json_call(what, "GET", url, headers={"Accept": "application/json"})
+    config = {field: _url_field(what, body, field) for field in (
+        "issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")}
+    if origin(config["issuer"]) != origin(url):
+        # LTI Dynamic Registration: the configuration is published by the issuer itself.
+        raise PlatformError(f"{what}: the issuer is not on the configuration's origin", permanent=True)
+    server = body.get("authorization_server")
+    config["authorization_server"] = server if isinstance(server, str) and len(server) <= 500 else ""
+    product = (body.get("https://purl.imsglobal.org/spec/lti-platform-configuration") or {})
+    config["product"] = product.get("product_family_code", "") if isinstance(product, dict) else ""
+    if not isinstance(config["product"], str):
+        config["product"] = ""
+    return config
+
+
+def client_register(*, config: dict, registration_token: str, payload: dict) -> dict:
+    """POST our client registration to the LMS; returns its client id and deployment id (when it gives one)."""
+    what = "client registration"
+    headers = {"Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    body = _json_call(what, "POST", config["registration_endpoint"], json=payload, headers=headers)
+    client_id = body.get("client_id")
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 255:
+        raise PlatformError(f"{what}: no client id in the answer", permanent=True)
+    tool_config = body.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+    deployment_id = tool_config.get("deployment_id", "") if isinstance(tool_config, dict) else ""
+    if not isinstance(deployment_id, (str, int)) or len(str(deployment_id)) > 255:
+        raise PlatformError(f"{what}: the deployment id is not a string", permanent=True)
+    return {"client_id": client_id, "deployment_id": str(deployment_id)}

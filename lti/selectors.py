@@ -1,12 +1,13 @@
 """Reads for the LTI pages and the score sender."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from courses.models import Course
 from gradebook.computation import AttemptScore, Category, item_key, late_penalized
 from gradebook.models import GradeOverride
 from gradebook.selectors import grading_scheme_for
-from lti.models import LtiContext, LtiPlatform, LtiScore, LtiToolKey, LtiUserLink
+from lti.models import LtiContext, LtiPlatform, LtiRegistrationToken, LtiScore, LtiToolKey, LtiUserLink
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_grade_percent
 
@@ -41,6 +42,13 @@ def duplicate_accounts_for_course(*, course: Course) -> QuerySet[LtiUserLink]:
         LtiUserLink.objects.filter(platform__course=course).exclude(claimed_email="")
         .select_related("user", "platform").order_by("claimed_email")
     )
+
+
+def registration_tokens_for_course(*, course: Course) -> QuerySet[LtiRegistrationToken]:
+    """The dynamic registration URLs of this course still usable (not spent, not expired)."""
+    return LtiRegistrationToken.objects.filter(
+        course=course, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
 
 
 def quiz_score_percent(*, quiz: Quiz, user_id: int):

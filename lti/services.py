@@ -23,6 +23,7 @@ from lti.models import (
     LtiMembership,
     LtiNonce,
     LtiPlatform,
+    LtiRegistrationToken,
     LtiResourceLink,
     LtiScore,
     LtiToolKey,
@@ -88,6 +89,94 @@ def platform_register(*, course: Course, actor, deployment_ids: str, **fields) -
         [LtiDeployment(platform=platform, deployment_id=value) for value in _deployment_ids(deployment_ids)]
     )
     tool_key_ensure()
+    return platform
+
+
+REGISTRATION_TOKEN_LIFETIME = timedelta(days=7)
+
+
+class RegistrationRefused(Exception):
+    """A dynamic registration we do not complete; `kind` names the reason shown, `detail` what failed."""
+
+    def __init__(self, kind: str, detail: str = ""):
+        super().__init__(kind)
+        self.kind = kind
+        self.detail = detail
+
+
+@transaction.atomic
+def registration_token_create(*, course: Course, actor) -> LtiRegistrationToken:
+    """A one-time dynamic registration URL for this course, valid a week."""
+    now = timezone.now()
+    return LtiRegistrationToken.objects.create(
+        token=secrets.token_urlsafe(32), course=course, created_by=actor, created_at=now,
+        expires_at=now + REGISTRATION_TOKEN_LIFETIME,
+    )
+
+
+def _issuer_refused(*, issuer: str, course: Course, actor) -> bool:
+    """The registration rule: an issuer another course uses is registered again by a site administrator only."""
+    if actor is not None and actor.is_superuser:
+        return False
+    return LtiPlatform.objects.filter(issuer=issuer).exclude(course=course).exists()
+
+
+def platform_register_dynamic(*, token: str, openid_configuration_url: str, registration_token: str,
+                              tool: dict) -> LtiPlatform:
+    """LTI Advantage Dynamic Registration: read the LMS's configuration, register with it, record the platform.
+
+    The one-time `token` binds it to the course whose instructor made it and
+    is spent only when the platform is recorded. The calls to the LMS happen
+    before the transaction (no lock held while it answers).
+    """
+    from lti import platform_api
+
+    now = timezone.now()
+    row = (LtiRegistrationToken.objects.select_related("course", "created_by")
+           .filter(token=token, used_at__isnull=True, expires_at__gt=now).first())
+    if row is None:
+        raise RegistrationRefused("token")
+    try:
+        config = platform_api.openid_configuration_fetch(url=openid_configuration_url)
+    except platform_api.PlatformError as exc:
+        raise RegistrationRefused("platform", str(exc)) from None
+    if _issuer_refused(issuer=config["issuer"], course=row.course, actor=row.created_by):
+        raise RegistrationRefused("issuer")
+    payload = {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": tool["login_url"],
+        "redirect_uris": [tool["launch_url"]],
+        "client_name": row.course.title[:200],
+        "jwks_uri": tool["jwks_url"],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join([C.SCOPE_LINEITEM, C.SCOPE_SCORE, C.SCOPE_NRPS]),
+        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+            "domain": tool["domain"],
+            "target_link_uri": tool["launch_url"],
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "messages": [{"type": C.DEEP_LINKING_REQUEST, "target_link_uri": tool["launch_url"],
+                          "label": row.course.title[:200]}],
+        },
+    }
+    try:
+        answer = platform_api.client_register(config=config, registration_token=registration_token, payload=payload)
+    except platform_api.PlatformError as exc:
+        raise RegistrationRefused("platform", str(exc)) from None
+    with transaction.atomic():
+        spent = LtiRegistrationToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now())
+        if not spent:
+            raise RegistrationRefused("token")  # another registration spent it meanwhile
+        if LtiPlatform.objects.filter(issuer=config["issuer"], client_id=answer["client_id"]).exists():
+            raise RegistrationRefused("registered")
+        platform = platform_register(
+            course=row.course, actor=row.created_by, deployment_ids=answer["deployment_id"],
+            name=(config["product"] or config["issuer"])[:200], issuer=config["issuer"], client_id=answer["client_id"],
+            auth_login_url=config["authorization_endpoint"], auth_token_url=config["token_endpoint"],
+            auth_audience=config["authorization_server"], key_set_url=config["jwks_uri"],
+        )
+        LtiRegistrationToken.objects.filter(pk=row.pk).update(platform=platform)
     return platform
 
 

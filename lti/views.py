@@ -36,10 +36,19 @@ from lti.selectors import (
     contexts_for_course,
     duplicate_accounts_for_course,
     platforms_for_course,
+    registration_tokens_for_course,
     scores_failed_for_course,
     tool_jwks,
 )
-from lti.services import LaunchRefused, launch_complete, platform_register, score_resend as score_resend_service
+from lti.services import (
+    LaunchRefused,
+    RegistrationRefused,
+    launch_complete,
+    platform_register,
+    platform_register_dynamic,
+    registration_token_create,
+)
+from lti.services import score_resend as score_resend_service
 from lti.services import roster_sync as roster_sync_service
 from lti.tool import MessageLaunch, OIDCLogin, SignedLoginStorage, ToolConfiguration
 
@@ -208,6 +217,15 @@ def deep_link(request):
     return response
 
 
+def _tool_urls(request) -> dict:
+    return {
+        "login_url": request.build_absolute_uri(reverse("lti:login")),
+        "launch_url": request.build_absolute_uri(reverse("lti:launch")),
+        "jwks_url": request.build_absolute_uri(reverse("lti:jwks")),
+        "domain": request.get_host(),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration(request, course):
@@ -221,18 +239,17 @@ def registration(request, course):
         )
         messages.success(request, _("“%(name)s” is registered.") % {"name": platform.name})
         return redirect("lti:registration", course=access.course.slug)
-    tool = {
-        "login_url": request.build_absolute_uri(reverse("lti:login")),
-        "launch_url": request.build_absolute_uri(reverse("lti:launch")),
-        "jwks_url": request.build_absolute_uri(reverse("lti:jwks")),
-        "domain": request.get_host(),
-    }
+    tool = _tool_urls(request)
     return render(request, "lti/registration.html", {
         "course": access.course, "form": form, "tool": tool,
         "platforms": platforms_for_course(course=access.course), "contexts": contexts_for_course(course=access.course),
         "lessons": course_lessons(course=access.course),
         "failed_scores": scores_failed_for_course(course=access.course),
         "duplicates": duplicate_accounts_for_course(course=access.course),
+        "registration_urls": [
+            request.build_absolute_uri(reverse("lti:register")) + "?token=" + row.token
+            for row in registration_tokens_for_course(course=access.course)
+        ],
     })
 
 
@@ -261,3 +278,47 @@ def score_resend(request, course, score):
     score_resend_service(score=row)
     messages.success(request, _("The score will be sent again."))
     return redirect("lti:registration", course=access.course.slug)
+
+
+@login_required
+@require_POST
+def registration_url_create(request, course):
+    """A one-time dynamic registration URL for this course (Moodle 4.x, Canvas: "register a tool from a URL")."""
+    access = course_access(user=request.user, slug=course, roles=(Role.INSTRUCTOR,))
+    registration_token_create(course=access.course, actor=request.user)
+    messages.success(request, _("Registration URL made: paste it in the LMS within 7 days; it works once."))
+    return redirect("lti:registration", course=access.course.slug)
+
+
+@xframe_options_exempt
+@require_GET
+def register(request):
+    """LTI Advantage Dynamic Registration, opened by the LMS with our one-time token, its openid_configuration
+    and its registration_token. No session: the LMS shows it in a frame or a window of its own."""
+    titles = {
+        "token": _("This registration URL is unknown, already used or expired"),
+        "issuer": _("Another course already uses this LMS"),
+        "platform": _("The LMS's registration could not be completed"),
+        "registered": _("This LMS is already registered"),
+        "missing": _("Open this URL from the LMS's tool registration"),
+    }
+    token = request.GET.get("token", "")
+    configuration = request.GET.get("openid_configuration", "")
+    if not token or not configuration:
+        kind, detail, platform = "missing", "", None
+    else:
+        try:
+            platform = platform_register_dynamic(
+                token=token, openid_configuration_url=configuration,
+                registration_token=request.GET.get("registration_token", ""), tool=_tool_urls(request),
+            )
+            kind, detail = "", ""
+        except RegistrationRefused as exc:
+            kind, detail, platform = exc.kind, exc.detail, None
+    if platform is not None:
+        response = render(request, "lti/register.html", {"platform": platform, "course": platform.course})
+    else:
+        logger.info("LTI dynamic registration refused (%s): %s", kind, detail)
+        response = render(request, "lti/register.html", {"kind": kind, "title": titles[kind], "detail": detail},
+                          status=403 if kind in ("token", "issuer") else 400)
+    return _framable(response)

@@ -35,6 +35,8 @@ class TestPlatform:
         self.next_launch: dict = {}
         self.deep_link_responses: list[str] = []
         self.jwks_requests = 0
+        self.registration_token = "platform-registration-token"
+        self.client_registrations: list[dict] = []
         self.score_status: int | None = None  # e.g. 403: the LMS refuses every score (with a body of its own)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         # `host` names the LMS in its URLs (it always listens on 127.0.0.1): "localhost" makes it the same
@@ -127,6 +129,17 @@ class TestPlatform:
                     return self._send(200, {"keys": [{**platform.key.export_public(as_dict=True), "kid": platform.kid, "alg": "RS256", "use": "sig"}]})
                 if url.path == "/auth":
                     return self._auth(query)
+                if url.path == "/.well-known/openid-configuration":
+                    # LTI Advantage Dynamic Registration, as Moodle 4.x serves it.
+                    return self._send(200, {
+                        "issuer": platform.issuer, "authorization_endpoint": f"{platform.issuer}/auth",
+                        "token_endpoint": f"{platform.issuer}/token", "jwks_uri": f"{platform.issuer}/jwks",
+                        "registration_endpoint": f"{platform.issuer}/register",
+                        "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                            "product_family_code": "moodle", "version": "4.5",
+                            "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
+                        },
+                    })
                 if url.path == "/course":
                     # The LMS course page: the tool's placement in an iframe, as Moodle and Canvas show it.
                     html = (f'<!doctype html><title>Cours LMS</title><h1>Cours LMS</h1>'
@@ -150,6 +163,15 @@ class TestPlatform:
                     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                     platform.token_requests.append(form)
                     return self._send(200, {"access_token": "access-" + uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600})
+                if url.path == "/register":
+                    if self.headers.get("Authorization") != f"Bearer {platform.registration_token}":
+                        return self._send(401, {"error": "registration token"})
+                    request = json.loads(body)
+                    platform.client_registrations.append(request)
+                    return self._send(200, {**request, "client_id": platform.client_id,
+                                            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                                                **request["https://purl.imsglobal.org/spec/lti-tool-configuration"],
+                                                "deployment_id": platform.deployment_id}})
                 if url.path == "/deep-link-return":
                     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                     platform.deep_link_responses.append(form["JWT"])

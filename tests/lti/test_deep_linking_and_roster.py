@@ -143,7 +143,7 @@ def _platforms(course, n):
 def test_the_registration_page_costs_the_same_queries_for_one_or_many_platforms(client, instructor, course, size, django_assert_max_num_queries):
     _platforms(course, size)
     client.force_login(instructor)
-    # 9, and one each for the refused grades and the duplicate accounts the page lists.
-    with django_assert_max_num_queries(11):
+    # 9, and one each for the refused grades, the duplicate accounts and the registration URLs the page lists.
+    with django_assert_max_num_queries(12):
         response = client.get(f"/lti/courses/{course.slug}/")
     assert response.content.decode().count("Synchroniser la liste des membres") == size

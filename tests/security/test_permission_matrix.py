@@ -113,6 +113,8 @@ MATRIX = {
     "lti:deep_link": ("get", [], same(403)),
     "lti:registration": ("get", ["course"], {**staff_only(200), "assistant": 403}),
     "lti:roster_sync": ("post", ["course", "lti_context"], {**staff_only(302), "assistant": 403}),
+    "lti:register": ("get", [], same(400)),  # without the LMS's parameters and a one-time token: nothing to do
+    "lti:registration_url": ("post", ["course"], {**staff_only(302), "assistant": 403}),
     "lti:score_resend": ("post", ["course", "lti_score"], {**staff_only(302), "assistant": 403}),
     "courses:review:index": ("get", ["course"], members(200)),
     "courses:review:answer": ("post", ["course", "card"], {**members(404), "student": 302}),
