@@ -1,12 +1,11 @@
-"""A user link is unique per registration (platform, sub), no longer per issuer (its own migration: PostgreSQL
-cannot alter a table in the transaction that just updated its rows)."""
+"""A user link is unique per registration (platform, sub), no longer per issuer; every link now has its registration."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("lti", "0003_user_link_registration_and_membership")]
+    dependencies = [("lti", "0004_user_link_registration_data")]
 
     operations = [
         migrations.RemoveConstraint(model_name="ltiuserlink", name="lti_user_link_unique"),

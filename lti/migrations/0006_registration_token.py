@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0002_course_reminder_hours_before_due'),
-        ('lti', '0004_user_link_unique_per_registration'),
+        ('lti', '0005_user_link_unique_per_registration'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
