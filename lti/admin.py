@@ -47,9 +47,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(LtiUserLink)
 class LtiUserLinkAdmin(ReadOnlyAdmin):
-    list_display = ["user", "issuer", "sub", "created_at"]
-    search_fields = ["user__username", "sub"]
-    list_select_related = ["user"]
+    list_display = ["user", "platform", "sub", "owns_account", "claimed_email", "created_at"]
+    list_filter = ["owns_account", "platform"]
+    search_fields = ["user__username", "sub", "claimed_email"]
+    list_select_related = ["user", "platform"]
 
 
 @admin.register(LtiContext)
@@ -66,14 +67,15 @@ class LtiResourceLinkAdmin(ReadOnlyAdmin):
 
 @admin.register(LtiScore)
 class LtiScoreAdmin(ReadOnlyAdmin):
-    list_display = ["user_link", "quiz", "context", "status", "tries", "next_try_at", "sent_score", "sent_at"]
+    list_display = ["user_link", "quiz", "context", "status", "tries", "next_try_at", "last_error", "sent_score", "sent_at"]
     list_filter = ["status"]
     list_select_related = ["user_link", "quiz__lesson", "context"]
     actions = ["retry_now"]
 
     @admin.action(description=_("Send again now"))
     def retry_now(self, request, queryset):
-        queryset.update(status=LtiScore.Status.PENDING, next_try_at=timezone.now())
+        # Failed rows too (the administrator fixed the cause in the LMS), and sent ones the LMS lost.
+        queryset.update(status=LtiScore.Status.PENDING, next_try_at=timezone.now(), tries=0)
         from coursesite.broker import task_publish_quietly
         from lti.tasks import send_due_scores
 
