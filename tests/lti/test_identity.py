@@ -148,7 +148,6 @@ def test_a_later_launch_never_copies_an_email_that_another_account_uses(client, 
 ])
 def test_a_launch_without_given_and_family_names_still_names_the_account(client, lms, registered, claims, expected):
     changes = {"given_name": None, "family_name": None, "email": None, **claims}
-    changes = {k: v for k, v in changes.items()}
     launch(client, lms, sub="s-named", claims_changes=changes)
     user = LtiUserLink.objects.get(sub="s-named").user
     assert (user.first_name, user.last_name) == expected
