@@ -98,6 +98,8 @@ AXES_USERNAME_CALLABLE = "accounts.client.login_username"
 # Password-reset e-mails: at most this many an hour per address and per client address; the page answers the same.
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 PASSWORD_RESET_LIMIT_PER_IP = 20
+# Invitations to accounts the site creates: the link works this many days, once.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
 
 ROOT_URLCONF = "coursesite.urls"
 
