@@ -264,15 +264,16 @@ def sweep_invitation_reminders(*, now: datetime, decisions: Decisions) -> None:
     if not invitations:
         return
     earlier: dict[int, list[datetime]] = {}
-    for user_id, created_at in Reminder.objects.filter(
+    for user_id, context in Reminder.objects.filter(
         kind=Kind.INVITATION_REMINDER, user_id__in={i.user_id for i in invitations}
-    ).values_list("user_id", "created_at"):
-        earlier.setdefault(user_id, []).append(created_at)
+    ).values_list("user_id", "context"):
+        earlier.setdefault(user_id, []).append(datetime.fromisoformat(context["decided_at"]))
     for invitation in invitations:
         sent = earlier.get(invitation.user_id, [])
         if len(sent) >= MAX_INVITATION_REMINDERS or (sent and max(sent) > now - INVITATION_REMINDER_AFTER):
             continue
+        # The window is the reminder's number: two sweeps racing decide the first (or second) once.
         decisions.add(
             user_id=invitation.user_id, kind=Kind.INVITATION_REMINDER, object_key=f"account:{invitation.user_id}",
-            window=str(len(sent) + 1), context=invitation_context(invitation),
+            window=str(len(sent) + 1), context={**invitation_context(invitation), "decided_at": now.isoformat()},
         )
