@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, OidcIdentity, User
 
 
 class SuperuserOnlyAdminMixin:
@@ -54,3 +54,10 @@ class InvitationAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("user__email", "user__username")
     readonly_fields = ("created_at", "opened_at", "used_at", "revoked_at")
     exclude = ("nonce",)
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "issuer", "sub", "email", "created_at")
+    search_fields = ("user__email", "user__username", "sub")
+    readonly_fields = ("created_at",)

@@ -94,3 +94,28 @@ class Invitation(models.Model):
 
     def is_open(self, now) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class OidcIdentity(models.Model):
+    """A school account (OpenID Connect issuer + subject) linked to a site account.
+
+    The link is made once, on a first sign-in that matched an invited account by the provider's
+    verified e-mail; afterwards only the subject counts (an e-mail can change, `sub` does not).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identities")
+    issuer = models.CharField(_("issuer"), max_length=255)
+    sub = models.CharField(_("subject"), max_length=255)
+    email = models.CharField(_("e-mail address at linking"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school sign-in")
+        verbose_name_plural = _("school sign-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_identity_one_per_subject"),
+            models.UniqueConstraint(fields=["issuer", "user"], name="oidc_identity_one_per_user_and_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.issuer} {self.sub}"

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.models import Invitation, PasswordResetRequest
+from accounts.models import Invitation, OidcIdentity, PasswordResetRequest
 from accounts.selectors import account_is_activated, never_activated_q
 from accounts.signals import invitations_created
 from accounts.tokens import new_nonce, nonce_matches, read_invitation_token
@@ -141,4 +142,53 @@ def invitation_accept(*, invitation: Invitation, password: str, first_name: str,
     invitation.used_at = now
     invitation.opened_at = invitation.opened_at or now
     invitation.save(update_fields=["used_at", "opened_at"])
+    return user
+
+
+class OidcRefused(Exception):
+    """A school identity that opens no account here; `reason` picks the refusal page's text."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _allowed_domain(email: str) -> bool:
+    domain = email.rpartition("@")[2].strip().lower()
+    return bool(domain) and domain in {d.strip().lower() for d in settings.OIDC_ALLOWED_DOMAINS if d.strip()}
+
+
+@transaction.atomic
+def oidc_identity_sign_in(*, issuer: str, sub: str, claims: dict, now=None):
+    """The account a verified school identity opens; raises OidcRefused and creates nothing otherwise.
+
+    An identity already linked opens its account. A first sign-in is linked to an account the site
+    invited, found by the provider's e-mail, and only if the provider says that e-mail is verified
+    and its domain is one the administrator lists (OIDC_ALLOWED_DOMAINS). The account's open
+    invitation links stop working: the school sign-in is now its way in.
+    """
+    now = now or timezone.now()
+    if not sub:
+        raise OidcRefused("mismatch")
+    identity = OidcIdentity.objects.select_related("user").filter(issuer=issuer, sub=sub).first()
+    if identity is not None:
+        if not identity.user.is_active:
+            raise OidcRefused("inactive")
+        return identity.user
+    email = str(claims.get("email") or "").strip()
+    if not email or claims.get("email_verified") is not True:
+        raise OidcRefused("unverified")
+    if not _allowed_domain(email):
+        raise OidcRefused("domain")
+    from django.contrib.auth import get_user_model
+
+    invited = Invitation.objects.filter(user=OuterRef("pk"))
+    users = list(get_user_model().objects.select_for_update().filter(Exists(invited), email__iexact=email, is_active=True)[:2])
+    if len(users) != 1:
+        raise OidcRefused("no_account")
+    user = users[0]
+    if OidcIdentity.objects.filter(issuer=issuer, user=user).exists():
+        raise OidcRefused("linked")  # already linked to another subject of this provider
+    OidcIdentity.objects.create(user=user, issuer=issuer, sub=sub, email=email[:254])
+    Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     return user

@@ -1,7 +1,10 @@
+import requests
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import PasswordResetView
-from django.http import HttpResponseRedirect
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -9,9 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.client import client_ip
 from accounts.forms import InvitationAcceptForm
+from accounts.oidc import REFUSAL_SESSION_KEY, oidc_enabled
 from accounts.services import (
     InvitationError,
     invitation_from_token,
@@ -109,3 +114,38 @@ def invitation_renew(request, token):
             invitation_resend(user=user)
     # A link still open needs nothing new: the one in hand works.
     return render(request, "registration/invitation_renewed.html")
+
+
+def _oidc_or_404():
+    if not oidc_enabled():
+        raise Http404
+
+
+@never_cache
+def oidc_login(request):
+    """To the school's sign-in page (state, nonce and PKCE challenge kept in the session by the library)."""
+    _oidc_or_404()
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+@never_cache
+def oidc_callback(request):
+    """Back from the school: the library checks state, nonce, PKCE and signature; a refusal gets a clear page."""
+    _oidc_or_404()
+    try:
+        return OIDCAuthenticationCallbackView.as_view()(request)
+    except (SuspiciousOperation, requests.RequestException):
+        # A state this browser never sent (tampered, replayed, another session), an ID token whose nonce or
+        # signature is wrong, a code the provider refuses (PKCE verifier): nothing is created or logged in.
+        return _oidc_refusal(request, "unverifiable", status=400)
+
+
+@never_cache
+def oidc_refused(request):
+    _oidc_or_404()
+    return _oidc_refusal(request, request.session.pop(REFUSAL_SESSION_KEY, "failed"), status=403)
+
+
+def _oidc_refusal(request, reason: str, *, status: int):
+    context = {"reason": reason, "contact": settings.OIDC_SUPPORT_CONTACT, "school": settings.OIDC_PROVIDER_NAME}
+    return render(request, "registration/oidc_refused.html", context, status=status)

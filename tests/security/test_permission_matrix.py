@@ -61,6 +61,10 @@ MATRIX = {
     # An invitation link answers everyone alike: the token is the proof (a damaged one: 400, nothing changed).
     "invitation_accept": ("get", ["invitation_token"], same(400)),
     "invitation_renew": ("post", ["invitation_token"], same(400)),
+    # Sign-in with the school: off unless the OIDC_* settings are set (tests/accounts/test_school_sign_in.py turns it on).
+    "oidc_authentication_init": ("get", [], same(404)),
+    "oidc_authentication_callback": ("get", [], same(404)),
+    "oidc_refused": ("get", [], same(404)),
     "healthz": ("get", [], same(200)),
     "livez": ("get", [], same(200)),
     "courses:my_courses": ("get", [], members(200, outsider=200)),
