@@ -219,3 +219,37 @@ def test_admin_bulk_enrolment_invites_from_the_admin_user(invited):
     enrollments_bulk_create_from_csv(course=course, csv_text="c@example.org\n", invited_by=admin_user)
 
     assert Invitation.objects.get(user__email="c@example.org").invited_by == admin_user
+
+
+def test_a_down_broker_delays_the_invitation_and_never_drops_it(monkeypatch, django_capture_on_commit_callbacks):
+    from reminders import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_pending_reminders, "delay", broker_down)
+    course = CourseFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enrollments_bulk_create_from_csv(course=course, csv_text="patient@example.org\n")
+
+    assert callbacks and Enrollment.objects.filter(course=course, user__email="patient@example.org").exists()
+    assert list(Reminder.objects.filter(kind=Kind.INVITATION).values_list("status", flat=True)) == ["pending"]
+    assert not mail.outbox
+    # The periodic send (beat, every 5 minutes) finds it.
+    assert reminders_send_pending() == 1 and mail.outbox[0].to == ["patient@example.org"]
+
+
+def test_an_account_made_by_an_lms_launch_is_active_once_it_launched():
+    """LTI accounts have no password: not activated (no reminders) until their first launch logs them in."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.selectors import account_is_activated, never_activated_q
+
+    user = get_user_model()(username="lti-abc", email="lti@example.org")
+    user.set_unusable_password()
+    user.save()
+    assert not account_is_activated(user) and get_user_model().objects.filter(never_activated_q(), pk=user.pk).exists()
+
+    user.last_login = timezone.now()  # what django.contrib.auth.login() does on the launch
+    user.save()
+    assert account_is_activated(user) and not get_user_model().objects.filter(never_activated_q(), pk=user.pk).exists()
