@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,7 +72,8 @@ class Invitation(models.Model):
     course_title = models.CharField(_("course"), max_length=200, blank=True)
     landing_path = models.CharField(_("lands on"), max_length=300, default="/")
     nonce = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    # Set by the service (its `now`), so the expiry and the reminders' spacing count from the same instant.
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     used_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

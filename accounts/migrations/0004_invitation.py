@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -19,7 +20,7 @@ class Migration(migrations.Migration):
                 ('course_title', models.CharField(blank=True, max_length=200, verbose_name='course')),
                 ('landing_path', models.CharField(default='/', max_length=300, verbose_name='lands on')),
                 ('nonce', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='invited at')),
                 ('expires_at', models.DateTimeField(verbose_name='expires at')),
                 ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened at')),
                 ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
