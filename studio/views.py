@@ -356,6 +356,11 @@ def people(request, course):
                 else:
                     messages.success(request, _("%(enrolled)d people enrolled (%(created)d new accounts), %(already)d already enrolled.") % {
                         "enrolled": result.created_enrollments, "created": result.created_users, "already": result.already_enrolled})
+                    if result.created_users:
+                        messages.info(request, ngettext(
+                            "An invitation e-mail is on its way to %(count)d new account.",
+                            "Invitation e-mails are on their way to the %(count)d new accounts.", result.created_users,
+                        ) % {"count": result.created_users})
                     return redirect("courses:studio:people", course=access.course.slug)
         else:
             one_form = EnrolOneForm(request.POST, prefix="one")
@@ -371,6 +376,11 @@ def people(request, course):
                     one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
                 else:
                     messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
+                    if result.created_users:
+                        messages.info(request, ngettext(
+                            "An invitation e-mail is on its way to %(count)d new account.",
+                            "Invitation e-mails are on their way to the %(count)d new accounts.", result.created_users,
+                        ) % {"count": result.created_users})
                     return redirect("courses:studio:people", course=access.course.slug)
         return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
     return render(request, "studio/people.html", _people_context(access))

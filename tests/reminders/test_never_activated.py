@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from accounts.models import Invitation
 from courses.models import Enrollment
@@ -51,7 +50,7 @@ def test_weekly_digest_skips_never_activated_accounts_and_counts_them_for_the_in
     assert "2 personnes n’ont pas encore activé leur compte" in text
 
 
-def test_an_account_that_activates_gets_reminders_again(cohort, invited, now):
+def test_an_account_that_activates_gets_reminders_again(cohort, invited, now, quiz_due):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(pk=invited[0])
@@ -61,11 +60,7 @@ def test_an_account_that_activates_gets_reminders_again(cohort, invited, now):
     reminder_sweep(now=now)
 
     assert Kind.DUE_SOON in kinds_for([user.pk])
-    assert instructor_digest_content(quiz_due_course(user), now)["not_activated"] == 1
-
-
-def quiz_due_course(user):
-    return user.enrollments.get().course
+    assert instructor_digest_content(quiz_due.lesson.course, now)["not_activated"] == 1
 
 
 def test_at_most_two_invitation_reminders_days_apart(invited, now):

@@ -80,7 +80,8 @@ def test_resend_all_pending_reaches_only_accounts_not_activated(studio, prof, in
     assert Invitation.objects.count() == before + 1
     assert Invitation.objects.latest("pk").user == invited["b@example.org"]
     reminders_send_pending()
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]  # the first two invitations; Bob's pending ones in one e-mail
+    # Anne's first invitation, and Bob's two pending invitations in one e-mail (one per person and kind).
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
 
 
 def test_resend_to_an_active_account_sends_nothing(studio, prof):
@@ -98,3 +99,12 @@ def test_only_instructors_resend(studio, invited, who):
 
     assert {a.status_code for a in answers} == {403}
     assert Invitation.objects.filter(user=bob).count() == 1
+
+
+def test_enrolling_new_people_says_their_invitations_are_on_their_way(studio, prof):
+    answer = prof.post(url(studio, "people/"), {"csv-role": "student", "csv-create_accounts": "on",
+                                                  "csv-csv_file": _csv("c@example.org\nd@example.org\n")}, follow=True)
+    assert "Des courriels d’invitation sont en route vers les 2 nouveaux comptes." in answer.content.decode()
+
+    answer = prof.post(url(studio, "people/"), {"one-email": "e@example.org", "one-role": "student", "one-create_accounts": "on"}, follow=True)
+    assert "Un courriel d’invitation est en route vers 1 nouveau compte." in answer.content.decode()
