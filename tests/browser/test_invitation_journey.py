@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Enrollment
+from tests.browser.test_accessibility import blocking_violations
 from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,10 +24,12 @@ def invitation_path(address: str) -> str:
     return LINK.search(message.body).group(1)
 
 
-def choose_password(page, live_server, path, first_name):
+def choose_password(page, live_server, path, first_name, found=None):
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{path}")
     expect(page.get_by_role("heading", name="Choisissez votre mot de passe")).to_be_visible()
+    if found is not None:
+        found["invitation page"] = blocking_violations(page)
     page.get_by_label("Prénom").fill(first_name)
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
@@ -49,12 +52,13 @@ def test_csv_invitations_open_accounts_and_an_expired_link_is_renewed(live_serve
     page.locator("#id_csv-csv_file").set_input_files(files=[{"name": "classe.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
     page.get_by_label("Créer des comptes").check()
     page.get_by_test_id("csv-form").get_by_role("button", name="Inscrire").click()
-    expect(page.get_by_text("2 nouveaux comptes", exact=False)).to_be_visible()
+    expect(page.get_by_text("Des courriels d’invitation sont en route vers les 2 nouveaux comptes.")).to_be_visible()
     assert sorted(m.to[0] for m in mail.outbox) == ["anne@example.org", "bob@example.org"]
     expect(page.get_by_test_id("person-anne@example.org").get_by_test_id("account-state")).to_contain_text("invité")
+    found = {"people page with invitations": blocking_violations(page)}
 
     # Anne follows her link, sets a password and lands on the course.
-    choose_password(page, live_server, invitation_path("anne@example.org"), "Anne")
+    choose_password(page, live_server, invitation_path("anne@example.org"), "Anne", found)
     expect(page).to_have_url(f"{live_server.url}/courses/{course.slug}/")
     expect(page.get_by_text("Bienvenue!")).to_be_visible()
 
@@ -63,6 +67,7 @@ def test_csv_invitations_open_accounts_and_an_expired_link_is_renewed(live_serve
         page.context.clear_cookies()
         page.goto(f"{live_server.url}{invitation_path('bob@example.org')}")
         expect(page.get_by_role("heading", name="Cette invitation a expiré")).to_be_visible()
+        found["expired invitation page"] = blocking_violations(page)
         page.get_by_role("button", name="M’envoyer une nouvelle invitation").click()
         expect(page.get_by_test_id("invitation-renewed")).to_be_visible()
         assert len([m for m in mail.outbox if m.to == ["bob@example.org"]]) == 2
@@ -80,3 +85,4 @@ def test_csv_invitations_open_accounts_and_an_expired_link_is_renewed(live_serve
             state = page.get_by_test_id(f"person-{address}").get_by_test_id("account-state")
             expect(state).to_contain_text("actif")
             expect(state).to_contain_text("dernière connexion")
+    assert {name: problems for name, problems in found.items() if problems} == {}

@@ -43,7 +43,7 @@ def main(redirect_uris: list[str]) -> None:
     from django.core.wsgi import get_wsgi_application
     from oidc_provider.models import Client, ResponseType
 
-    call_command("migrate", verbosity=0, interactive=False)
+    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
     call_command("creatersakey", stdout=open(os.devnull, "w"))
     for username, email in PEOPLE.items():
         User.objects.create_user(username, email=email, password=PASSWORD, first_name=username.title())
@@ -51,7 +51,9 @@ def main(redirect_uris: list[str]) -> None:
         name="Course site", client_type="confidential", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
         jwt_alg="RS256", require_consent=False, reuse_consent=True, _redirect_uris="\n".join(redirect_uris), _scope="openid email profile",
     )
-    client.response_types.add(ResponseType.objects.get(value="code"))
+    # Normally written by one of the provider's data migrations, skipped here.
+    code, _created = ResponseType.objects.get_or_create(value="code", defaults={"description": "code (Authorization Code Flow)"})
+    client.response_types.add(code)
     server = make_server("127.0.0.1", 0, get_wsgi_application(), server_class=ThreadingServer, handler_class=QuietHandler)
     print(f"PORT {server.server_port}", flush=True)
     server.serve_forever()
