@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Invitation, OidcIdentity, User
 
 
 class SuperuserOnlyAdminMixin:
@@ -46,3 +46,18 @@ def reserve_unscoped_admins_to_superusers(site=admin.site) -> None:
         admin_class = type(model_admin)
         site.unregister(model)
         site.register(model, type(f"SuperuserOnly{admin_class.__name__}", (SuperuserOnlyAdminMixin, admin_class), {}))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "course_title", "invited_by", "created_at", "opened_at", "used_at", "revoked_at", "expires_at")
+    search_fields = ("user__email", "user__username")
+    readonly_fields = ("created_at", "opened_at", "used_at", "revoked_at")
+    exclude = ("nonce",)
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "issuer", "sub", "email", "created_at")
+    search_fields = ("user__email", "user__username", "sub")
+    readonly_fields = ("created_at",)

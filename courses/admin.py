@@ -225,7 +225,7 @@ class CourseAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
             else:
                 try:
                     result = enrollments_bulk_create_from_csv(
-                        course=course, csv_text=text, role=form.cleaned_data["role"]
+                        course=course, csv_text=text, role=form.cleaned_data["role"], invited_by=request.user
                     )
                 except ValidationError as exc:
                     for message in exc.messages:

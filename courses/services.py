@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.services import invitations_create
 from courses.models import Course, Enrollment
 from courses.signals import student_work_changed
 
@@ -52,7 +54,7 @@ def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[t
 @transaction.atomic
 def enrollments_bulk_create_from_csv(
     *, course: Course, csv_text: str, role: str = Enrollment.Role.STUDENT,
-    refuse_duplicates: bool = False, create_missing_accounts: bool = True,
+    refuse_duplicates: bool = False, create_missing_accounts: bool = True, invited_by=None,
 ) -> BulkEnrollmentResult:
     """Enrol every e-mail of a CSV (e-mail, first name, last name, group).
 
@@ -60,7 +62,8 @@ def enrollments_bulk_create_from_csv(
     names its line: an address that is not one, a repeated address when
     `refuse_duplicates`, an address without an account unless
     `create_missing_accounts` (most often a typo). New accounts get an unusable
-    password: people set theirs through the password-reset page.
+    password and an invitation e-mail (from `invited_by`) whose link lets them choose one and
+    lands them on the course.
     """
     rows, errors = _parse_enrollment_csv(csv_text, refuse_duplicates=refuse_duplicates)
     User = get_user_model()
@@ -79,14 +82,19 @@ def enrollments_bulk_create_from_csv(
         ]
     if errors:
         raise ValidationError([message for _line, message in sorted(errors, key=lambda error: error[0])])
-    created_users = 0
+    created = []
     for _line, email, first_name, last_name, _group in rows:
         if email not in users:
             user = User(username=email, email=email, first_name=first_name, last_name=last_name)
             user.set_unusable_password()
             user.save()
             users[email] = user
-            created_users += 1
+            created.append(user)
+    invitations_create(
+        users=created, invited_by=invited_by, course_title=course.title,
+        landing_path=reverse("courses:detail", kwargs={"course": course.slug}),
+    )
+    created_users = len(created)
     existing = set(Enrollment.objects.filter(course=course, user__in=users.values()).values_list("user_id", flat=True))
     new = [
         Enrollment(course=course, user=users[email], role=role, group=group)

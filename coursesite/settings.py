@@ -83,6 +83,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with the school's account; inert unless the OIDC_* settings below are set.
+    "accounts.oidc.SchoolOidcBackend",
 ]
 # Login throttling: five wrong passwords for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -98,6 +100,31 @@ AXES_USERNAME_CALLABLE = "accounts.client.login_username"
 # Password-reset e-mails: at most this many an hour per address and per client address; the page answers the same.
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 PASSWORD_RESET_LIMIT_PER_IP = 20
+# Invitations to accounts the site creates: the link works this many days, once.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+
+# Sign-in with the school's account (OpenID Connect, mozilla-django-oidc): off unless the client and
+# the provider's endpoints are set. Code flow with PKCE; the ID token is RS256-signed (JWKS).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # a school identity opens an invited account, never a new one
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# The button reads « Se connecter avec <OIDC_PROVIDER_NAME> ».
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+# E-mail domains whose verified addresses may be matched to invited accounts on a first sign-in.
+OIDC_ALLOWED_DOMAINS = env.list("OIDC_ALLOWED_DOMAINS", default=[])
+# Who to ask when the school sign-in opens no account (shown on the refusal page), e.g. an address.
+OIDC_SUPPORT_CONTACT = env("OIDC_SUPPORT_CONTACT", default="")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/oidc/refused/"
 
 ROOT_URLCONF = "coursesite.urls"
 
@@ -113,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "accounts.context_processors.school_sign_in",
             ],
         },
     },

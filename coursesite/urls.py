@@ -2,13 +2,26 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import ThrottledPasswordResetView, set_language
+from accounts.views import (
+    ThrottledPasswordResetView,
+    invitation_accept,
+    invitation_renew,
+    oidc_callback,
+    oidc_login,
+    oidc_refused,
+    set_language,
+)
 from coursesite.health import healthz, livez
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
     # Before Django's own: the same page and name, with the e-mails throttled.
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/invitation/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("accounts/invitation/<str:token>/renew/", invitation_renew, name="invitation_renew"),
+    path("accounts/oidc/login/", oidc_login, name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", oidc_callback, name="oidc_authentication_callback"),
+    path("accounts/oidc/refused/", oidc_refused, name="oidc_refused"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import never_activated_q
+from courses.models import Enrollment
 from discussions.models import Post, Thread
 from gradebook.selectors import quiz_statistics_for, students_at_risk
 from quizzes.models import Attempt, Quiz
@@ -25,7 +27,10 @@ def instructor_digest_content(course, now) -> dict:
         for t in Thread.objects.filter(lesson__course=course, prompt__isnull=True).exclude(replied).order_by("created_at")[:20]
     ]
     at_risk, flagged = _gradebook_view(course)
+    not_activated = Enrollment.objects.filter(never_activated_q("user__"), course=course).exclude(role=Enrollment.Role.INSTRUCTOR).count()
     return {
+        "not_activated": not_activated,
+        "people_url": reverse("courses:studio:people", kwargs={"course": course.slug}),
         "course": course.title,
         "gradebook_url": _gradebook_url(course),
         "submissions": submissions,

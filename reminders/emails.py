@@ -9,7 +9,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reminders.models import Kind, Reminder
+from accounts.selectors import invitation_url, open_invitation_for
+from reminders.models import UNSUBSCRIBE_KIND, Kind, Reminder
 from reminders.tokens import unsubscribe_token
 
 
@@ -25,6 +26,10 @@ def _subject(kind: str, reminders: list[Reminder]) -> str:
         return first["title"]
     if kind == Kind.INSTRUCTOR_DIGEST:
         return _("Your week in %(course)s") % {"course": first["course"]}
+    if kind == Kind.INVITATION:
+        return _("Invitation: %(course)s") % {"course": first["course"]} if first.get("course") else _("Your account on the course site")
+    if kind == Kind.INVITATION_REMINDER:
+        return _("Reminder: your invitation to %(course)s") % {"course": first["course"]} if first.get("course") else _("Reminder: your invitation")
     if kind == Kind.REVIEWS:
         return _("Reviews to do today: %(count)s questions") % {"count": first["count"]}
     return _("Your week in %(course)s: done and to do") % {"course": first["course"]}
@@ -49,12 +54,21 @@ def _with_dates(reminders: list[Reminder]) -> list[dict]:
     return items
 
 
+def _invitation(user) -> dict:
+    """The link of the account's open invitation, made now (links are never stored); empty once accepted."""
+    invitation = open_invitation_for(user_id=user.pk)
+    if invitation is None:
+        return {"login_url": settings.SITE_URL + reverse("login")}
+    return {"url": invitation_url(invitation=invitation), "expires_label": _when(invitation.expires_at.isoformat())}
+
+
 def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
     """One e-mail for all of a person's pending reminders of one kind (a review nudge may ride in a quiz reminder)."""
     riders = [r for r in reminders if r.kind == Kind.REVIEWS and kind != Kind.REVIEWS]
     reminders = [r for r in reminders if r not in riders]
     with translation.override(user.preferred_language):
-        unsubscribe_url = settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user.pk, kind=kind)})
+        unsubscribe_kind = UNSUBSCRIBE_KIND.get(kind, kind)
+        unsubscribe_url = settings.SITE_URL + reverse("reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user.pk, kind=unsubscribe_kind)})
         context = {
             "user": user,
             "kind": kind,
@@ -62,9 +76,11 @@ def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAl
             "site_url": settings.SITE_URL,
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
-            "kind_label": Kind(kind).label,
+            "kind_label": Kind(unsubscribe_kind).label,
             "reviews": [course for rider in riders for course in rider.context.get("courses", [])],
         }
+        if kind in (Kind.INVITATION, Kind.INVITATION_REMINDER):
+            context["invitation"] = _invitation(user)
         subject = _subject(kind, reminders)
         text = render_to_string(f"reminders/email/{kind}.txt", context)
         html = render_to_string("reminders/email/base.html", {**context, "body_template": f"reminders/email/{kind}.html"})

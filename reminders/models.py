@@ -12,6 +12,13 @@ class Kind(models.TextChoices):
     INSTRUCTOR_DIGEST = "instructor_digest", _("Weekly digest for instructors")
     STUDENT_SUMMARY = "student_summary", _("Weekly summary for students")
     REVIEWS = "reviews", _("Reviews to do")
+    INVITATION = "invitation", _("Invitation to the course site")
+    INVITATION_REMINDER = "invitation_reminder", _("Reminder of an invitation")
+
+
+# The invitation itself is the account's way in: it always goes (an instructor's resend too); its
+# unsubscribe link stops the invitation reminders.
+UNSUBSCRIBE_KIND = {Kind.INVITATION: Kind.INVITATION_REMINDER}
 
 
 class Reminder(models.Model):

@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from accounts.signals import invitations_created
 from notifications.signals import notification_texts_replaced, notifications_pending
 
 
@@ -21,3 +22,11 @@ def replace_texts_in_unsent_emails(sender, *, replacements, **kwargs):
     from reminders.services import reminders_pending_text_replace
 
     reminders_pending_text_replace(replacements=replacements)
+
+
+@receiver(invitations_created, dispatch_uid="reminders.invitation_emails")
+def queue_invitation_emails(sender, *, invitations, **kwargs):
+    """Each new invitation becomes one outbox row in the inviting transaction, then is sent after the commit."""
+    from reminders.services import invitation_emails_decide
+
+    invitation_emails_decide(invitations=invitations)

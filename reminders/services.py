@@ -19,6 +19,8 @@ from reminders.sweeps import (
     sweep_due_soon,
     sweep_inactivity,
     sweep_instructor_digests,
+    invitation_context,
+    sweep_invitation_reminders,
     sweep_overdue,
     sweep_replies,
     sweep_student_summaries,
@@ -58,6 +60,7 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
     sweep_inactivity(now=now, decisions=decisions)
     covered = sweep_replies(now=now, decisions=decisions)
     sweep_review_nudges(now=now, decisions=decisions)
+    sweep_invitation_reminders(now=now, decisions=decisions)
     if dry_run:
         return SweepReport(decided=decisions.rows)
     write_decisions(decisions)
@@ -90,6 +93,23 @@ def weekly_digests(*, now=None, dry_run: bool = False) -> SweepReport:
     if not dry_run:
         write_decisions(decisions)
         transaction.on_commit(_queue_sending)
+    return SweepReport(decided=decisions.rows)
+
+
+@transaction.atomic
+def invitation_emails_decide(*, invitations) -> SweepReport:
+    """One invitation e-mail per invitation, decided once under the outbox's unique key, sent after the commit.
+
+    The link is not stored: the e-mail is built at sending time with the account's open invitation.
+    """
+    decisions = Decisions()
+    for invitation in invitations:
+        decisions.add(
+            user_id=invitation.user_id, kind=Kind.INVITATION, object_key=f"invitation:{invitation.pk}", window="sent",
+            context=invitation_context(invitation),
+        )
+    write_decisions(decisions)
+    transaction.on_commit(_queue_sending)
     return SweepReport(decided=decisions.rows)
 
 

@@ -13,6 +13,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Invitation
+from accounts.selectors import never_activated_q
 from courses.models import Course, Enrollment
 from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_annotation
 from lessons.models import LessonProgress
@@ -25,6 +27,11 @@ INSERT_BATCH = 2000
 INACTIVITY = INACTIVE_AFTER
 # Overdue reminders only for quizzes that fell due recently: an old quiz does not start nagging.
 OVERDUE_LOOKBACK = timedelta(days=7)
+# An invitation not taken up is recalled at most twice, each time this long after the last e-mail.
+INVITATION_REMINDER_AFTER = timedelta(days=2)
+MAX_INVITATION_REMINDERS = 2
+# No reminder or digest for an account that never came in (they could not follow its links): only invitations.
+NEVER_ACTIVATED = never_activated_q("user__")
 
 
 @dataclass
@@ -49,6 +56,7 @@ def _students_without_submission(quiz: Quiz, kind: str, window: str):
     submitted = Attempt.objects.filter(quiz=quiz, user_id=OuterRef("user_id"), status=Attempt.Status.SUBMITTED, is_preview=False)
     return (
         Enrollment.objects.filter(course_id=quiz.lesson.course_id, role=Enrollment.Role.STUDENT)
+        .exclude(NEVER_ACTIVATED)
         .exclude(Exists(submitted))
         .exclude(_opted_out(kind))
         .exclude(_not_yet_decided(kind, f"quiz:{quiz.pk}", window))
@@ -105,6 +113,7 @@ def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
     for course in Course.objects.all():
         rows = (
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+            .exclude(NEVER_ACTIVATED)
             .annotate(last_activity=last_activity_annotation())
             .filter(last_activity__lt=now - INACTIVITY)
             .exclude(_opted_out(Kind.INACTIVITY))
@@ -194,6 +203,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
         ]
         students = (
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+            .exclude(NEVER_ACTIVATED)
             .exclude(_opted_out(Kind.STUDENT_SUMMARY))
             .exclude(_not_yet_decided(Kind.STUDENT_SUMMARY, f"course:{course.pk}", window))
             .values_list("user_id", flat=True)
@@ -219,6 +229,7 @@ def sweep_instructor_digests(*, now: datetime, decisions: Decisions, digest_buil
     for course in Course.objects.all():
         instructors = list(
             Enrollment.objects.filter(course=course, role=Enrollment.Role.INSTRUCTOR)
+            .exclude(NEVER_ACTIVATED)
             .exclude(_opted_out(Kind.INSTRUCTOR_DIGEST))
             .exclude(_not_yet_decided(Kind.INSTRUCTOR_DIGEST, f"course:{course.pk}", window))
             .values_list("user_id", flat=True)
@@ -228,3 +239,41 @@ def sweep_instructor_digests(*, now: datetime, decisions: Decisions, digest_buil
         context = digest_builder(course, now)
         for user_id in instructors:
             decisions.add(user_id=user_id, kind=Kind.INSTRUCTOR_DIGEST, object_key=f"course:{course.pk}", window=window, context=context)
+
+
+def invitation_context(invitation: Invitation) -> dict:
+    """What an invitation e-mail names; the link itself is made when the e-mail is built, never stored."""
+    inviter = invitation.invited_by
+    return {"course": invitation.course_title, "inviter": inviter.display_name if inviter else ""}
+
+
+def sweep_invitation_reminders(*, now: datetime, decisions: Decisions) -> None:
+    """Open invitations not taken up: a reminder 2 days after the invitation, another 2 days later, no more.
+
+    Counted per account (object "account:<id>"), so an instructor's resend does not restart the count;
+    the opt-out of invitation reminders is honoured. Two queries whatever the number of invitations.
+    """
+    invitations = list(
+        Invitation.objects.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now, created_at__lte=now - INVITATION_REMINDER_AFTER,
+        )
+        .filter(NEVER_ACTIVATED)
+        .exclude(_opted_out(Kind.INVITATION_REMINDER))
+        .select_related("invited_by")
+    )
+    if not invitations:
+        return
+    earlier: dict[int, list[datetime]] = {}
+    for user_id, context in Reminder.objects.filter(
+        kind=Kind.INVITATION_REMINDER, user_id__in={i.user_id for i in invitations}
+    ).values_list("user_id", "context"):
+        earlier.setdefault(user_id, []).append(datetime.fromisoformat(context["decided_at"]))
+    for invitation in invitations:
+        sent = earlier.get(invitation.user_id, [])
+        if len(sent) >= MAX_INVITATION_REMINDERS or (sent and max(sent) > now - INVITATION_REMINDER_AFTER):
+            continue
+        # The window is the reminder's number: two sweeps racing decide the first (or second) once.
+        decisions.add(
+            user_id=invitation.user_id, kind=Kind.INVITATION_REMINDER, object_key=f"account:{invitation.user_id}",
+            window=str(len(sent) + 1), context={**invitation_context(invitation), "decided_at": now.isoformat()},
+        )

@@ -149,8 +149,8 @@ class EnrollmentCsvForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices, initial=Enrollment.Role.STUDENT)
     create_accounts = forms.BooleanField(
         label=_("Create accounts"), required=False,
-        help_text=_("For addresses that have no account yet; they set their password through “Forgot your password?”. "
-                    "Unticked, such an address is reported with its line (a typo, most often)."),
+        help_text=_("For addresses that have no account yet; each receives an invitation e-mail to choose a password "
+                    "(the link works for 7 days). Unticked, such an address is reported with its line (a typo, most often)."),
     )
 
     def clean_csv_file(self):
@@ -163,6 +163,7 @@ class EnrolOneForm(forms.Form):
     group = forms.CharField(label=_("Group"), max_length=50, required=False)
     create_accounts = forms.BooleanField(
         label=_("Create the account if this address has none"), required=False,
+        help_text=_("The person receives an invitation e-mail to choose a password."),
     )
 
 

@@ -4,12 +4,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.selectors import account_is_activated, latest_invitations
 
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY
 from gradebook.selectors import gradebook_rows, scheme_from_record
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
+from reminders.models import Kind, Reminder
 from studio.models import StudioAuditLog
 
 AUDIT_LINES_SHOWN = 50
@@ -46,6 +50,52 @@ def course_people(*, course: Course) -> list[Enrollment]:
     return list(
         Enrollment.objects.filter(course=course).select_related("user").order_by("role", "user__last_name", "user__first_name", "user__username")
     )
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """Where a person's account stands, for the people page."""
+
+    state: str  # "active", "invited", "expired" or "not_activated" (no invitation on record)
+    last_login: object = None
+    invited_at: object = None
+    sent_at: object = None
+    opened_at: object = None
+    expires_at: object = None
+    failed: bool = False  # the mail server refused the invitation e-mail (after the sender's retries)
+
+    @property
+    def pending(self) -> bool:
+        return self.state != "active"
+
+
+def people_states(*, people: list[Enrollment], now=None) -> dict[int, AccountState]:
+    """Each enrolled person's account state: two queries (invitations, their e-mails) whatever the class size."""
+    now = now or timezone.now()
+    waiting = [e.user for e in people if not account_is_activated(e.user)]
+    invitations = latest_invitations(user_ids=[u.pk for u in waiting])
+    emails: dict[int, Reminder] = {}
+    if waiting:
+        for row in Reminder.objects.filter(
+            user_id__in=[u.pk for u in waiting], kind__in=[Kind.INVITATION, Kind.INVITATION_REMINDER]
+        ).order_by("user_id", "-created_at", "-pk").only("user_id", "status", "sent_at", "created_at"):
+            emails.setdefault(row.user_id, row)
+    states = {}
+    for enrollment in people:
+        user = enrollment.user
+        invitation = invitations.get(user.pk)
+        if account_is_activated(user):
+            states[user.pk] = AccountState(state="active", last_login=user.last_login)
+        elif invitation is None:
+            states[user.pk] = AccountState(state="not_activated")
+        else:
+            email = emails.get(user.pk)
+            states[user.pk] = AccountState(
+                state="invited" if invitation.is_open(now) else "expired",
+                invited_at=invitation.created_at, opened_at=invitation.opened_at, expires_at=invitation.expires_at,
+                sent_at=email.sent_at if email else None, failed=bool(email and email.status == Reminder.Status.FAILED),
+            )
+    return states
 
 
 def removed_people(*, course: Course, enrolled_ids: set[int]) -> list[StudioAuditLog]:

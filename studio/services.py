@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import never_activated_q
+from accounts.services import invitation_resend
 from courses.models import Course, Enrollment
 from courses.selectors import course_lead_instructor
 from courses.services import enrollments_bulk_create_from_csv
@@ -327,12 +330,35 @@ def studio_enrollments_from_csv(
     line is an error, and so is an address without an account unless `create_accounts` (the
     instructor ticked it). Raises ValidationError (every error with its line) and saves nothing."""
     result = enrollments_bulk_create_from_csv(
-        course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts
+        course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts,
+        invited_by=actor,
     )
     if result.created_enrollments:
         audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
                      changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
     return EnrollmentCsvResult(result.created_users, result.created_enrollments, result.already_enrolled)
+
+
+@transaction.atomic
+def studio_invitations_resend(*, course: Course, actor, user_ids=None) -> int:
+    """« Resend the invitation » to these enrolled people (None: everyone of the course not yet activated).
+
+    Each gets a new link (the old one stops working) with the full lifetime; an account that has come
+    in meanwhile is left alone. Returns how many invitations went into the outbox.
+    """
+    pending = Enrollment.objects.filter(never_activated_q("user__"), course=course, user__is_active=True).select_related("user")
+    if user_ids is not None:
+        pending = pending.filter(user_id__in=list(user_ids))
+    landing = reverse("courses:detail", kwargs={"course": course.slug})
+    sent = [
+        e.user for e in pending
+        if invitation_resend(user=e.user, invited_by=actor, course_title=course.title, landing_path=landing) is not None
+    ]
+    if sent:
+        audit_record(course=course, actor=actor, action="invitation_resend",
+                     target=sent[0].email if len(sent) == 1 else _("%(count)d people") % {"count": len(sent)},
+                     changes={"user_ids": [user.pk for user in sent]})
+    return len(sent)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("lessons/<slug:lesson>/prompts/", views.prompt_add, name="prompt_add"),
     path("lessons/<slug:lesson>/prompts/<int:prompt>/", views.prompt_edit, name="prompt"),
     path("people/", views.people, name="people"),
+    path("people/resend-invitations/", views.invitations_resend_all, name="invitations_resend"),
     path("people/<int:user_id>/", views.enrollment_action, name="enrollment"),
     path("scheme/", views.scheme, name="scheme"),
     path("copy/", views.course_copy, name="copy"),

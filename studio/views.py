@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
@@ -326,8 +327,11 @@ def prompt_edit(request, course, lesson, prompt):
 def _people_context(access, **forms):
     people = selectors.course_people(course=access.course)
     removed = selectors.removed_people(course=access.course, enrolled_ids={e.user_id for e in people})
+    states = selectors.people_states(people=people)
+    rows = [(enrollment, states[enrollment.user_id]) for enrollment in people]
     return _context(
-        access, people=people, removed=removed, roles=Enrollment.Role.choices,
+        access, people=people, rows=rows, removed=removed, roles=Enrollment.Role.choices,
+        pending_count=sum(1 for state in states.values() if state.pending),
         csv_form=forms.get("csv_form") or EnrollmentCsvForm(prefix="csv"),
         one_form=forms.get("one_form") or EnrolOneForm(prefix="one"),
     )
@@ -352,6 +356,11 @@ def people(request, course):
                 else:
                     messages.success(request, _("%(enrolled)d people enrolled (%(created)d new accounts), %(already)d already enrolled.") % {
                         "enrolled": result.created_enrollments, "created": result.created_users, "already": result.already_enrolled})
+                    if result.created_users:
+                        messages.info(request, ngettext(
+                            "An invitation e-mail is on its way to %(count)d new account.",
+                            "Invitation e-mails are on their way to the %(count)d new accounts.", result.created_users,
+                        ) % {"count": result.created_users})
                     return redirect("courses:studio:people", course=access.course.slug)
         else:
             one_form = EnrolOneForm(request.POST, prefix="one")
@@ -367,6 +376,11 @@ def people(request, course):
                     one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
                 else:
                     messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
+                    if result.created_users:
+                        messages.info(request, ngettext(
+                            "An invitation e-mail is on its way to %(count)d new account.",
+                            "Invitation e-mails are on their way to the %(count)d new accounts.", result.created_users,
+                        ) % {"count": result.created_users})
                     return redirect("courses:studio:people", course=access.course.slug)
         return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
     return render(request, "studio/people.html", _people_context(access))
@@ -386,7 +400,12 @@ def enrollment_action(request, course, user_id):
             enrollment = Enrollment.objects.select_related("user", "course").filter(course=access.course, user_id=user_id).first()
             if enrollment is None:
                 raise Http404
-            if action == "remove":
+            if action == "resend":
+                if services.studio_invitations_resend(course=access.course, actor=request.user, user_ids=[user_id]):
+                    messages.success(request, _("A new invitation is on its way; the previous link no longer works."))
+                else:
+                    messages.info(request, _("This person has already activated their account: nothing sent."))
+            elif action == "remove":
                 services.studio_enrollment_remove(enrollment=enrollment, actor=request.user)
                 messages.success(request, _("Removed from the course. Their work is kept; “Restore” brings them back."))
             else:
@@ -398,6 +417,16 @@ def enrollment_action(request, course, user_id):
                     messages.error(request, _("Choose a role; a group has at most 50 characters."))
     except services.StudioError as exc:
         messages.error(request, str(exc))
+    return redirect("courses:studio:people", course=access.course.slug)
+
+
+@login_required
+@require_POST
+def invitations_resend_all(request, course):
+    access = _access(request, course)
+    count = services.studio_invitations_resend(course=access.course, actor=request.user)
+    messages.success(request, ngettext(
+        "%(count)d invitation sent again.", "%(count)d invitations sent again.", count) % {"count": count})
     return redirect("courses:studio:people", course=access.course.slug)
 
 

@@ -47,6 +47,11 @@ def test_instructor_bulk_enrols_from_the_admin(client, course):
 
     assert response.status_code == 302
     assert Enrollment.objects.filter(course=course, user__email="nouvelle@example.org").exists()
+    # The new account is invited in the admin user's name, like the studio's CSV.
+    from accounts.models import Invitation
+
+    invitation = Invitation.objects.get(user__email="nouvelle@example.org")
+    assert invitation.invited_by == teacher and invitation.course_title == course.title
 
 
 def test_instructor_cannot_manage_a_course_they_do_not_teach_in_the_admin(client, course):

@@ -58,6 +58,13 @@ MATRIX = {
     "password_reset_confirm": ("get", ["uidb64", "token"], same(200)),
     "password_reset_complete": ("get", [], same(200)),
     "set_language": ("post", [], same(302)),
+    # An invitation link answers everyone alike: the token is the proof (a damaged one: 400, nothing changed).
+    "invitation_accept": ("get", ["invitation_token"], same(400)),
+    "invitation_renew": ("post", ["invitation_token"], same(400)),
+    # Sign-in with the school: off unless the OIDC_* settings are set (tests/accounts/test_school_sign_in.py turns it on).
+    "oidc_authentication_init": ("get", [], same(404)),
+    "oidc_authentication_callback": ("get", [], same(404)),
+    "oidc_refused": ("get", [], same(404)),
     "healthz": ("get", [], same(200)),
     "livez": ("get", [], same(200)),
     "courses:my_courses": ("get", [], members(200, outsider=200)),
@@ -98,6 +105,7 @@ MATRIX = {
     "courses:studio:prompt": ("post", ["course", "lesson", "prompt"], {**staff_only(302), "assistant": 403}),
     "courses:studio:people": ("get", ["course"], staff_only(200)),
     "courses:studio:enrollment": ("post", ["course", "user_id"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:invitations_resend": ("post", ["course"], {**staff_only(302), "assistant": 403}),
     "courses:studio:scheme": ("get", ["course"], staff_only(200)),
     "courses:studio:copy": ("get", ["course"], staff_only(200)),
     "notifications:list": ("get", [], members(200, outsider=200)),
@@ -156,6 +164,7 @@ def world(db):
         "course": course.slug, "lesson": lesson.slug, "attempt": attempt.pk, "thread": thread.pk, "post": post.pk,
         "token": unsubscribe_token(user_id=student.pk, kind="due_soon"),
         "calendar_token": calendar_token(user_id=student.pk),
+        "invitation_token": "not-a-signed-invitation",
         "uidb64": "MQ", "token_reset": "set-password", "user_id": student.pk,
         "lti_context": _lti_context(course).pk,
         "lti_score": _lti_score(course, quiz, people["student"]).pk,
@@ -194,6 +203,8 @@ def url_for(name, keys, values):
     for key in keys:
         if key == "calendar_token":
             kwargs["token"] = values["calendar_token"]
+        elif key == "invitation_token":
+            kwargs["token"] = values["invitation_token"]
         elif key == "lti_context":
             kwargs["context"] = values["lti_context"]
         elif key == "lti_score":
@@ -248,7 +259,7 @@ def test_one_click_unsubscribe_is_the_only_post_without_csrf(world):
 
 # Ids a tamperer types into a URL, a query string or a form: never a 500, wherever they go.
 # Every URL parameter but these is an object id (a new one added to MATRIX is covered without a change here).
-NOT_ID_KEYS = {"course", "lesson", "token", "calendar_token", "uidb64"}
+NOT_ID_KEYS = {"course", "lesson", "token", "calendar_token", "invitation_token", "uidb64"}
 OVERLONG_ID = "99999999999999999999999"
 JUNK_IDS = ("abc", OVERLONG_ID, "-1", "0", "1.5", "1e3", " 7", "\u0661\u0662", "9" * 400, "")
 # name: (method, {parameter: where it goes}) for every id the site reads from a query string or a form.

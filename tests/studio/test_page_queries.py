@@ -4,13 +4,15 @@ import pytest
 from django.test import Client
 
 from courses.models import Enrollment
+from courses.services import enrollments_bulk_create_from_csv
 from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
-# Session and user, course access, then the page's own reads (see studio/selectors.py).
+# Session and user, course access, then the page's own reads (see studio/selectors.py). The people page
+# reads the invitations and their e-mails of the people not activated yet: two queries for any number.
 PAGES = {
     "": 6,
     "lessons/": 5,
-    "people/": 6,
+    "people/": 8,
     "quizzes/premiere/": 7,
     "quizzes/premiere/settings/": 6,
     "lessons/premiere/": 7,
@@ -28,6 +30,8 @@ def build(size):
         quiz_from_gift(LessonFactory(course=course, position=position), gift)
     instructor = EnrollmentFactory(course=course, role=Enrollment.Role.INSTRUCTOR).user
     EnrollmentFactory.create_batch(size * 3, course=course)
+    # As many people invited (accounts created by the CSV enrolment) and not activated yet.
+    enrollments_bulk_create_from_csv(course=course, csv_text="".join(f"invite{n}@example.org\n" for n in range(size)))
     client = Client()
     client.force_login(instructor)
     return course, client
