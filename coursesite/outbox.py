@@ -70,13 +70,18 @@ def outbox_time_budget() -> float:
 
 
 def outbox_send_each(outbox: Outbox, *, now=None, budget: float | None = None, limit: int | None = None) -> RunReport:
-    """Send the outbox's due messages one by one, each claimed, sent and marked in its own transaction."""
+    """Send the outbox's due messages one by one, each claimed, sent and marked in its own transaction.
+
+    At most `limit` messages (OUTBOX_MESSAGES_PER_RUN) and `budget` seconds per run; the caller
+    queues the next run when `more_to_do`, so a backlog drains run after run without waiting for beat.
+    """
     report = RunReport()
     started = time.monotonic()
     budget = outbox_time_budget() if budget is None else budget
+    limit = settings.OUTBOX_MESSAGES_PER_RUN if limit is None else limit
     try:
         while True:
-            if time.monotonic() - started > budget or (limit is not None and report.handled >= limit):
+            if time.monotonic() - started > budget or report.handled >= limit:
                 report.stopped = "time budget"
                 break
             outage = False

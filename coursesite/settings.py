@@ -205,6 +205,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # the hard limit kills a task that ignored it.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
+# An outbox run (e-mails, LTI scores) sends at most this many messages, then queues the next run:
+# 500 messages at a slow server's 0.3 s each is 150 s, well inside the soft limit (see coursesite/outbox.py).
+OUTBOX_MESSAGES_PER_RUN = env.int("OUTBOX_MESSAGES_PER_RUN", default=500)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
