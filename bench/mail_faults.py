@@ -89,7 +89,10 @@ class Bench:
             **os.environ, "DJANGO_SETTINGS_MODULE": "tests.mail.worker_settings", "DATABASE_URL": self.db_url,
             "TEST_SMTP_PORT": str(self.port), "TEST_DB_FAULT_FLAG": str(self.fault_flag) if "sqlite" in self.db_url else "",
         }
-        worker = WorkerProcess(env=env, log=self.tmp / "worker.log")
+        self.started_workers = getattr(self, "started_workers", 0) + 1
+        log = self.tmp / f"worker-{self.started_workers}.log"  # one each: "raised unexpected" is this worker's
+        log.unlink(missing_ok=True)
+        worker = WorkerProcess(env=env, log=log)
         self.workers.append(worker)
         return worker
 

@@ -170,35 +170,61 @@ def _email_groups(rows: list[Reminder], opted_out: set) -> list[tuple[tuple[int,
     return result
 
 
-def _ready(now):
-    return (
-        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Reminder.Status.PENDING)
-        .exclude(next_attempt_at__gt=now)
-    )
+CLAIM_PAGE = 100
 
 
-def _claim_email(now) -> _Email | None:
-    """Lock the rows of the next e-mail (one person, one kind); rows nobody may receive are marked skipped.
+class _EmailClaimer:
+    """Claims the next e-mail: one person's ready rows of one kind, locked (other senders skip them).
 
-    Opt-outs made after the decision are respected, and a review nudge riding in a quiz e-mail keeps its own.
+    The people to serve are read a page at a time (one sorted query per 100 people, not per
+    e-mail), then each person's rows are locked in the e-mail's own transaction. Rows nobody may
+    receive are marked skipped there: opt-outs made after the decision are respected, and a review
+    nudge riding in a quiz e-mail keeps its own.
     """
-    while True:
-        user_id = _ready(now).order_by("user_id", "kind", "pk").values_list("user_id", flat=True).first()
-        if user_id is None:
+
+    def __init__(self):
+        self.page: list[int] = []
+        self.exhausted = False
+
+    def __call__(self, now) -> _Email | None:
+        while True:
+            if not self.page:
+                if self.exhausted:
+                    return None
+                self.page = list(
+                    Reminder.objects.filter(status=Reminder.Status.PENDING).exclude(next_attempt_at__gt=now)
+                    .order_by("user_id").values_list("user_id", flat=True).distinct()[:CLAIM_PAGE]
+                )
+                self.exhausted = len(self.page) < CLAIM_PAGE
+                if not self.page:
+                    return None
+            email = self._claim_for(self.page[0], now)
+            if email is not None:
+                return email  # the same person comes first again: they may have mail of another kind
+            self.page.pop(0)
+
+    @staticmethod
+    def _claim_for(user_id: int, now) -> _Email | None:
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("user")
+            .filter(user_id=user_id, status=Reminder.Status.PENDING).exclude(next_attempt_at__gt=now)
+            .order_by("kind", "pk")
+        )
+        if not rows:
             return None
-        rows = list(_ready(now).select_related("user").filter(user_id=user_id).order_by("kind", "pk"))
         opted_out = set(EmailOptOut.objects.filter(user_id=user_id).values_list("user_id", "kind"))
-        skipped = []
+        skipped, email = [], None
         for (_user_id, kind), group in _email_groups(rows, opted_out):
             user = group[0].user
             if (user_id, kind) in opted_out or not user.email or not user.is_active:
                 skipped.extend(group)
                 continue
             skipped.extend(r for r in group if (user_id, r.kind) in opted_out)
+            email = _Email(user=user, kind=kind, rows=[r for r in group if (user_id, r.kind) not in opted_out])
+            break
+        if skipped:
             Reminder.objects.filter(pk__in=[r.pk for r in skipped]).update(status=Reminder.Status.SKIPPED)
-            return _Email(user=user, kind=kind, rows=[r for r in group if (user_id, r.kind) not in opted_out])
-        Reminder.objects.filter(pk__in=[r.pk for r in skipped]).update(status=Reminder.Status.SKIPPED)
+        return email
 
 
 def _mark_sent(email: _Email, now) -> None:
@@ -252,7 +278,7 @@ def _reminder_outbox(connection) -> Outbox:
             raise
 
     return Outbox(
-        name="reminders", claim=_claim_email, send=send, mark_sent=_mark_sent, mark_failed=_mark_failed,
+        name="reminders", claim=_EmailClaimer(), send=send, mark_sent=_mark_sent, mark_failed=_mark_failed,
         is_outage=_smtp_unreachable,
     )
 
