@@ -101,3 +101,19 @@ def test_the_frequent_sender_run_picks_up_a_reply_the_request_could_not_queue(mo
     # What beat runs every 5 minutes, not the hourly sweep.
     assert tasks.send_pending_reminders() == 1
     assert [m.to for m in mail.outbox] == [[follower.email]]
+
+
+@pytest.mark.parametrize("students", [3, 9])
+def test_each_email_costs_the_same_few_queries(quiz_due, now, students):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(students):
+        EnrollmentFactory(course=quiz_due.lesson.course)
+    reminder_sweep(now=now)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert reminders_send_pending(now=now) == students
+    # Per e-mail: savepoint pair, lock its rows, read opt-outs, mark sent, and the claim that finds the person
+    # done; per run: the page of people, and the last empty claim's savepoint pair. A new query here needs a reason.
+    assert len(queries) == 6 * students + 3, [q["sql"] for q in queries.captured_queries]
