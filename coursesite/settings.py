@@ -214,6 +214,9 @@ else:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds one SMTP operation (connect, each command) may take. Unset, a stalled mail server would
+# hold a sending task until Celery kills it; with it, the message fails and is retried later.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20.0)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cours de marketing numérique <cours@localhost>")
 
 # LTI: the origins an LMS's services may live on besides its registration's own URLs (Canvas serves grades
@@ -232,8 +235,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# The soft limit ends an outbox run cleanly (what was sent stays marked, see coursesite/outbox.py);
+# the hard limit kills a task that ignored it.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
+# An outbox run (e-mails, LTI scores) sends at most this many messages, then queues the next run:
+# 500 messages at a slow server's 0.3 s each is 150 s, well inside the soft limit (see coursesite/outbox.py).
+OUTBOX_MESSAGES_PER_RUN = env.int("OUTBOX_MESSAGES_PER_RUN", default=500)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

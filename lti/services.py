@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from courses.models import Course, Enrollment
 from coursesite.broker import task_publish_quietly
+from coursesite.outbox import Outbox, outbox_send_each
 from lessons.models import Lesson
 from lti import claims as C
 from lti.models import (
@@ -438,51 +439,50 @@ def _backoff(tries: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(tries - 1, 0)), MAX_BACKOFF)
 
 
-def score_send(*, score_id: int, now=None) -> bool:
-    """Send one pending score; True when the LMS accepted it. A failure schedules the next try.
+def _claim_score(now) -> LtiScore | None:
+    """Lock the next due score (other senders skip it) for the time it is sent and marked."""
+    return (
+        LtiScore.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("context__platform", "quiz__lesson", "user_link")
+        .filter(status=LtiScore.Status.PENDING, next_try_at__lte=now)
+        .order_by("next_try_at", "pk")
+        .first()
+    )
 
-    The row is locked while it is sent so two senders never post it twice; the
-    grade is read at send time, so a row queued three times sends the latest grade once.
-    """
+
+def _post_score(score: LtiScore) -> None:
+    """The grade is read at send time, so a row queued three times sends the latest grade once."""
     from lti import platform_api
     from lti.selectors import quiz_score_percent
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        score = (
-            LtiScore.objects.select_for_update(skip_locked=True)
-            .select_related("context__platform", "quiz__lesson", "user_link")
-            .filter(pk=score_id, status=LtiScore.Status.PENDING)
-            .first()
-        )
-        if score is None:
-            return False
-        percent = quiz_score_percent(quiz=score.quiz, user_id=score.user_link.user_id)
-        try:
-            line_item_url = _line_item_url(score=score)
-            platform_api.score_post(
-                context=score.context, line_item_url=line_item_url, sub=score.user_link.sub,
-                percent=percent, timestamp=now,
-            )
-        except platform_api.PlatformError as exc:
-            score.tries += 1
-            score.last_error = str(exc)[:2000]
-            if exc.permanent:
-                # Refused for good (403 not a member, 404 column gone, 400…): retrying repeats the refusal.
-                # The instructor sees it with its reason on the LTI page and may send it again.
-                score.status = LtiScore.Status.FAILED
-            else:
-                score.next_try_at = now + _backoff(score.tries)
-            score.save(update_fields=["status", "tries", "next_try_at", "last_error", "updated_at"])
-            logger.warning("LTI score %s not delivered (try %s, %s): %s", score.pk, score.tries,
-                           "permanent" if exc.permanent else "will retry", exc)
-            return False
-        score.status = LtiScore.Status.SENT
-        score.sent_score = Decimal(percent) if percent is not None else None
-        score.sent_at = now
-        score.last_error = ""
-        score.save(update_fields=["status", "sent_score", "sent_at", "last_error", "updated_at"])
-        return True
+    score.percent = quiz_score_percent(quiz=score.quiz, user_id=score.user_link.user_id)
+    platform_api.score_post(
+        context=score.context, line_item_url=_line_item_url(score=score), sub=score.user_link.sub,
+        percent=score.percent, timestamp=timezone.now(),
+    )
+
+
+def _mark_score_sent(score: LtiScore, now) -> None:
+    score.status = LtiScore.Status.SENT
+    score.sent_score = Decimal(score.percent) if score.percent is not None else None
+    score.sent_at = now
+    score.last_error = ""
+    score.save(update_fields=["status", "sent_score", "sent_at", "last_error", "updated_at"])
+
+
+def _mark_score_failed(score: LtiScore, exc: Exception, now) -> None:
+    score.tries += 1
+    score.last_error = str(exc)[:2000]
+    permanent = getattr(exc, "permanent", False)
+    if permanent:
+        # Refused for good (403 not a member, 404 column gone, 400…): retrying repeats the refusal.
+        # The instructor sees it with its reason on the LTI page and may send it again.
+        score.status = LtiScore.Status.FAILED
+    else:
+        score.next_try_at = now + _backoff(score.tries)
+    score.save(update_fields=["status", "tries", "next_try_at", "last_error", "updated_at"])
+    logger.warning("LTI score %s not delivered (try %s, %s): %s", score.pk, score.tries,
+                   "permanent" if permanent else "will retry", exc)
 
 
 def _line_item_url(*, score: LtiScore) -> str:
@@ -509,11 +509,21 @@ def score_resend(*, score: LtiScore) -> None:
 
 
 def scores_send_due(*, now=None) -> int:
-    """Send every score whose time has come; returns how many the LMS accepted."""
-    from lti.selectors import scores_due
+    """Send every score whose time has come, each in its own transaction; returns how many the LMS accepted.
 
-    now = now or timezone.now()
-    return sum(score_send(score_id=pk, now=now) for pk in scores_due(now=now))
+    The same sender as the e-mails (`coursesite.outbox`): a crash costs at most the score in
+    flight, posted again (an LMS keeps the latest score, so a repeat is harmless).
+    """
+    from lti.platform_api import PlatformError
+
+    outbox = Outbox(
+        name="lti scores", claim=_claim_score, send=_post_score, mark_sent=_mark_score_sent,
+        mark_failed=_mark_score_failed, errors=(PlatformError,),
+    )
+    report = outbox_send_each(outbox, now=now)
+    if report.more_to_do:
+        _send_soon()
+    return report.sent
 
 
 # --------------------------------------------------------------------------- roster (NRPS)

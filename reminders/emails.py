@@ -1,5 +1,8 @@
 """Reminder e-mails: plain text and HTML, in the reader's language, with a one-click unsubscribe."""
 
+import hashlib
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -62,6 +65,17 @@ def _invitation(user) -> dict:
     return {"url": invitation_url(invitation=invitation), "expires_label": _when(invitation.expires_at.isoformat())}
 
 
+def message_id(reminders: list[Reminder]) -> str:
+    """The Message-ID of the e-mail made of these outbox rows: the same rows give the same id on every attempt.
+
+    So an e-mail sent again after a crash is recognisably the same one (mail systems drop the copy).
+    """
+    pks = sorted(r.pk for r in reminders)
+    digest = hashlib.sha256(",".join(map(str, pks)).encode()).hexdigest()[:16]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<reminder.{pks[0]}.{digest}@{domain}>"
+
+
 def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAlternatives:
     """One e-mail for all of a person's pending reminders of one kind (a review nudge may ride in a quiz reminder)."""
     riders = [r for r in reminders if r.kind == Kind.REVIEWS and kind != Kind.REVIEWS]
@@ -88,7 +102,11 @@ def build_message(*, user, kind: str, reminders: list[Reminder]) -> EmailMultiAl
         subject=subject,
         body=text,
         to=[user.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "Message-ID": message_id(reminders + riders),
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -1,5 +1,6 @@
 """Writes about reminders: the sweeps that decide them, the sender that delivers them, and opt-outs."""
 
+import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
@@ -10,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coursesite.broker import task_publish_quietly
+from coursesite.outbox import Outbox, outbox_send_each
 from notifications.models import Notification
 from reminders.digest import instructor_digest_content
 from reminders.emails import build_message
@@ -29,7 +31,6 @@ from reminders.sweeps import (
 from review.reminders import sweep_review_nudges
 
 MAX_DELIVERY_ATTEMPTS = 5
-SEND_BATCH = 2000
 
 
 @dataclass
@@ -71,15 +72,20 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
 
 
 @transaction.atomic
-def reply_emails_sweep(*, now=None) -> SweepReport:
-    """Only the reply batching, run right after a reply so followers hear of it within minutes."""
+def reply_emails_sweep(*, now=None, queue_sending: bool = True) -> SweepReport:
+    """Only the reply batching: run right after a reply, and by every frequent sender run.
+
+    So followers hear of a reply within minutes even when the request could not publish its task
+    (broker down): the next sender run, every 5 minutes, batches it, not the next hourly sweep.
+    """
     now = now or timezone.now()
     decisions = Decisions()
     covered = sweep_replies(now=now, decisions=decisions)
     write_decisions(decisions)
     if covered:
         Notification.objects.filter(pk__in=covered).update(emailed_at=now)
-        transaction.on_commit(_queue_sending)
+        if queue_sending:
+            transaction.on_commit(_queue_sending)
     return SweepReport(decided=decisions.rows)
 
 
@@ -139,18 +145,34 @@ def reminders_pending_text_replace(*, replacements: list[tuple[int, str, str, st
     return len(changed)
 
 
-def reminders_send_pending(*, now=None) -> int:
-    """Send every ready reminder, batch after batch; returns the number of e-mails sent."""
-    total = 0
-    while True:
-        processed, sent = _send_batch(now=now or timezone.now())
-        total += sent
-        if processed == 0:
-            return total
+def reminders_send_pending(*, now=None, budget: float | None = None) -> int:
+    """Send the ready reminders, one e-mail per transaction; returns the number of e-mails sent.
+
+    Each e-mail is claimed (its rows locked, other senders skip them), sent, and marked sent in its
+    own transaction (`coursesite.outbox`): a crash costs at most the e-mail in flight, sent again
+    once with the same Message-ID. A run that spends its time budget queues the next one at once.
+    """
+    connection = get_connection()
+    report = None
+    try:
+        report = outbox_send_each(_reminder_outbox(connection), now=now, budget=budget)
+    finally:
+        # After a time limit or a stalled server, a polite QUIT could hang as long as the server does.
+        _smtp_close(connection, polite=report is not None and report.stopped not in ("time limit", "outage"))
+    if report.more_to_do:
+        _queue_sending()
+    return report.sent
+
+
+@dataclass
+class _Email:
+    user: object
+    kind: str
+    rows: list[Reminder]
 
 
 def _email_groups(rows: list[Reminder], opted_out: set) -> list[tuple[tuple[int, str], list[Reminder]]]:
-    """One e-mail per person and kind; a review nudge joins the same person's quiz reminder, if any in the batch.
+    """One e-mail per person and kind; a review nudge joins the same person's quiz reminder, if any.
 
     So a day with a quiz reminder and reviews to do brings one e-mail, not two.
     """
@@ -168,60 +190,117 @@ def _email_groups(rows: list[Reminder], opted_out: set) -> list[tuple[tuple[int,
     return result
 
 
-def _send_batch(*, now, limit: int = SEND_BATCH) -> tuple[int, int]:
-    """Send up to `limit` pending reminders, one e-mail per person and kind; returns (rows handled, e-mails sent).
+CLAIM_PAGE = 100
 
-    Rows are locked (other senders skip them) and marked in the transaction
-    that sends them. A failed send is retried with exponential backoff
-    (2, 4, 8, 16 minutes); after the fifth failure the row is marked failed
-    and shows in the admin. Opt-outs made after the decision are respected.
+
+class _EmailClaimer:
+    """Claims the next e-mail: one person's ready rows of one kind, locked (other senders skip them).
+
+    The people to serve are read a page at a time (one sorted query per 100 people, not per
+    e-mail), then each person's rows are locked in the e-mail's own transaction. Rows nobody may
+    receive are marked skipped there: opt-outs made after the decision are respected, and a review
+    nudge riding in a quiz e-mail keeps its own.
     """
-    sent = 0
-    with transaction.atomic():
+
+    def __init__(self):
+        self.page: list[int] = []
+        self.exhausted = False
+
+    def __call__(self, now) -> _Email | None:
+        while True:
+            if not self.page:
+                if self.exhausted:
+                    return None
+                self.page = list(
+                    Reminder.objects.filter(status=Reminder.Status.PENDING).exclude(next_attempt_at__gt=now)
+                    .order_by("user_id").values_list("user_id", flat=True).distinct()[:CLAIM_PAGE]
+                )
+                self.exhausted = len(self.page) < CLAIM_PAGE
+                if not self.page:
+                    return None
+            email = self._claim_for(self.page[0], now)
+            if email is not None:
+                return email  # the same person comes first again: they may have mail of another kind
+            self.page.pop(0)
+
+    @staticmethod
+    def _claim_for(user_id: int, now) -> _Email | None:
         rows = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(status=Reminder.Status.PENDING)
-            .exclude(next_attempt_at__gt=now)
-            .order_by("user_id", "kind", "pk")[:limit]
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("user")
+            .filter(user_id=user_id, status=Reminder.Status.PENDING).exclude(next_attempt_at__gt=now)
+            .order_by("kind", "pk")
         )
         if not rows:
-            return 0, 0
-        opted_out = set(EmailOptOut.objects.filter(user_id__in={r.user_id for r in rows}).values_list("user_id", "kind"))
-        sent_ids, skipped_ids, failed = [], [], []
-        connection = get_connection()
+            return None
+        opted_out = set(EmailOptOut.objects.filter(user_id=user_id).values_list("user_id", "kind"))
+        skipped, email = [], None
+        for (_user_id, kind), group in _email_groups(rows, opted_out):
+            user = group[0].user
+            if (user_id, kind) in opted_out or not user.email or not user.is_active:
+                skipped.extend(group)
+                continue
+            skipped.extend(r for r in group if (user_id, r.kind) in opted_out)
+            email = _Email(user=user, kind=kind, rows=[r for r in group if (user_id, r.kind) not in opted_out])
+            break
+        if skipped:
+            Reminder.objects.filter(pk__in=[r.pk for r in skipped]).update(status=Reminder.Status.SKIPPED)
+        return email
+
+
+def _mark_sent(email: _Email, now) -> None:
+    Reminder.objects.filter(pk__in=[r.pk for r in email.rows]).update(
+        status=Reminder.Status.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+
+
+def _mark_failed(email: _Email, exc: Exception, now) -> None:
+    """Retried after 2, 4, 8 and 16 minutes; after the fifth failure the row is failed and shows in the admin."""
+    for reminder in email.rows:
+        reminder.attempts += 1
+        reminder.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if reminder.attempts >= MAX_DELIVERY_ATTEMPTS:
+            reminder.status, reminder.next_attempt_at = Reminder.Status.FAILED, None
+        else:
+            reminder.next_attempt_at = now + timedelta(minutes=2**reminder.attempts)
+    Reminder.objects.bulk_update(email.rows, ["status", "attempts", "next_attempt_at", "last_error"])
+
+
+def _smtp_unreachable(exc: Exception) -> bool:
+    """A refused, dropped or stalled connection (not a refusal of this one message): stop the run."""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _smtp_close(connection, *, polite: bool) -> None:
+    if not polite:
+        # Close the socket without a QUIT the server may never answer.
+        smtp = getattr(connection, "connection", None)
+        if smtp is not None:
+            smtp.close()
+            connection.connection = None
+        return
+    try:
+        connection.close()
+    except OSError:
+        pass
+
+
+def _reminder_outbox(connection) -> Outbox:
+    def send(email: _Email) -> None:
+        message = build_message(user=email.user, kind=email.kind, reminders=email.rows)
         try:
-            connection.open()
-            for (user_id, kind), group in _email_groups(rows, opted_out):
-                user = group[0].user
-                if (user_id, kind) in opted_out or not user.email or not user.is_active:
-                    skipped_ids.extend(r.pk for r in group)
-                    continue
-                # A review nudge riding in a quiz e-mail keeps its own opt-out.
-                skipped_ids.extend(r.pk for r in group if (user_id, r.kind) in opted_out)
-                group = [r for r in group if (user_id, r.kind) not in opted_out]
-                try:
-                    connection.send_messages([build_message(user=user, kind=kind, reminders=group)])
-                except Exception as exc:  # noqa: BLE001 - any mail failure is retried later, never lost
-                    for reminder in group:
-                        reminder.attempts += 1
-                        reminder.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                        if reminder.attempts >= MAX_DELIVERY_ATTEMPTS:
-                            reminder.status, reminder.next_attempt_at = Reminder.Status.FAILED, None
-                        else:
-                            reminder.next_attempt_at = now + timedelta(minutes=2**reminder.attempts)
-                    failed.extend(group)
-                    continue
-                sent_ids.extend(r.pk for r in group)
-                sent += 1
-        finally:
-            connection.close()
-        # A few set-based updates rather than one CASE per row: the batch is large and mostly sent.
-        Reminder.objects.filter(pk__in=sent_ids).update(status=Reminder.Status.SENT, sent_at=now, attempts=F("attempts") + 1)
-        Reminder.objects.filter(pk__in=skipped_ids).update(status=Reminder.Status.SKIPPED)
-        if failed:
-            Reminder.objects.bulk_update(failed, ["status", "attempts", "next_attempt_at", "last_error"])
-    return len(rows), sent
+            connection.open()  # once: later calls find it open
+            connection.send_messages([message])
+        except Exception:
+            # The connection may be half-dead: the next message opens a fresh one.
+            _smtp_close(connection, polite=False)
+            raise
+
+    return Outbox(
+        name="reminders", claim=_EmailClaimer(), send=send, mark_sent=_mark_sent, mark_failed=_mark_failed,
+        is_outage=_smtp_unreachable,
+    )
 
 
 def email_opt_out_set(*, user, kind: str, opted_out: bool) -> bool:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reminders.services import reminder_sweep, reminders_send_pending, weekly_digests
+from reminders.services import reminder_sweep, reminders_send_pending, reply_emails_sweep, weekly_digests
 
 
 @shared_task(name="reminders.sweep")
@@ -17,12 +17,12 @@ def send_weekly_digests() -> int:
 
 @shared_task(name="reminders.send_pending")
 def send_pending_reminders() -> int:
+    """Every 5 minutes (beat) and after each decision: first the replies a request could not queue, then the outbox."""
+    reply_emails_sweep(queue_sending=False)
     return reminders_send_pending()
 
 
 @shared_task(name="reminders.sweep_replies")
 def sweep_reply_emails() -> int:
     """Queued after a reply commits: batch reply notifications into e-mails (at most one per thread per hour)."""
-    from reminders.services import reply_emails_sweep
-
     return len(reply_emails_sweep().decided)

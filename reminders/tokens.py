@@ -7,12 +7,19 @@ CALENDAR_SALT = "reminders.calendar"
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
-    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """The same token every time for a person and kind (no timestamp): a resent e-mail is the same e-mail."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"u": user_id, "k": kind}, compress=True)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """(user id, kind); raises signing.BadSignature for a forged or damaged token."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """(user id, kind); raises signing.BadSignature for a forged or damaged token.
+
+    Links e-mailed before tokens were stable carry a timestamp; they keep working.
+    """
+    if token.count(":") >= 2:  # payload:timestamp:signature, the old form
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    else:
+        data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     return int(data["u"]), str(data["k"])
 
 
