@@ -26,35 +26,49 @@ GIFT_STEMS = sorted(path.stem for path in SEEDS_DIR.glob("*.gift"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # Every short-answer question of the shipped quizzes: the article's own wording of the answer
-# (checked below to be in the article's text) and the reasonable variants a student may type
-# (articles, hyphens, plural, word order). Both must earn full credit. A new short-answer
-# question must be added here.
+# (checked below to be in the article's text), the answers a teacher would accept (articles,
+# apostrophes typed on a keyboard, quotes, hyphens, plural, synonyms: issue 22's review lists them)
+# and answers that must still be refused. A new short-answer question must be added here.
 SHORT_ANSWERS = {
     ("000_228dd85a06a127ca", "Critère de décision"): (
         ["le moins cher", "moins cher", "le prix"],
         ["prix", "le prix le plus bas", "prix le plus bas", "le plus bas prix", "le moins cher possible", "moins chère",
-         "la moins chère", "Le moins cher", "le tarif"],
+         "la moins chère", "Le moins cher", "le tarif", "tarif",
+         # issue 22
+         "le coût", "l'offre la moins chère", "l’offre la moins chère", "le moins coûteux", "le meilleur prix",
+         "le tarif le plus bas", "les honoraires les plus bas", "« le moins cher »", "Le moins cher."],
+        ["le plus cher", "la qualité", "l’expérience", "le profil", "la compétence", "prix élevé"],
     ),
     ("001_bb8b1cdec04c4519", "Examen ou concours"): (
         ["concours", "un concours"],
-        ["Concours", "le concours", "  concours "],
+        ["Concours", "le concours", "  concours ", "compétition", "une compétition", "« concours »", "Un concours !"],
+        ["examen", "un examen", "test", "gagnant"],
     ),
     ("001_bb8b1cdec04c4519", "Le piège du Minitel"): (
         ["crédulité", "la crédulité"],
-        ["credulite", "la credulite", "Crédulité"],
+        ["credulite", "la credulite", "Crédulité", "La crédulité.", "« crédulité »"],
+        ["naïveté de l’IA", "la technologie", "le sexisme", "cupidité"],
     ),
     ("002_fea8f79d286eaa71", "Le principe manquant"): (
         ["rareté", "la rareté"],
-        ["rarete", "la rarete", "le principe de rareté", "principe de rareté", "l’effet de rareté", "effet de rareté"],
+        ["rarete", "la rarete", "le principe de rareté", "principe de rareté", "l’effet de rareté", "effet de rareté",
+         "l'effet de rareté", "le « principe de rareté »", "La rareté."],
+        ["sympathie", "l’autorité", "la réciprocité", "l’exemple des autres", "abondance", "urgence"],
     ),
     ("003_587ee3e1e16b7f68", "Le nom du phénomène"): (
         ["pull marketing", "le pull marketing"],
         ["le pull marketing", "pull-marketing", "le pull-marketing", "marketing pull", "le marketing pull",
-         "marketing-pull", "pull", "stratégie pull", "une stratégie pull", "marketing de pull"],
+         "marketing-pull", "pull", "stratégie pull", "une stratégie pull", "marketing de pull",
+         # issue 22
+         "le « pull marketing »", "marketing d'attraction", "marketing d’attraction", "la stratégie pull", "Le Pull Marketing."],
+        ["push marketing", "le marketing de contenus", "marketing de contenu", "effet de réseau", "push", "bouche-à-oreille"],
     ),
     ("004_38c165cea1b22769", "Le consommateur surinformé"): (
         ["surinformé", "un être surinformé"],
-        ["surinforme", "sur-informé", "sur informé", "être surinformé", "surinformée", "surinformés", "un etre surinforme"],
+        ["surinforme", "sur-informé", "sur informé", "être surinformé", "surinformée", "surinformés", "un etre surinforme",
+         # issue 22
+         "hyperinformé", "sur-informée", "hyper-informé", "« surinformé »", "un être sur-informé"],
+        ["informé", "désinformé", "sous-informé", "un être omniscient", "miroir", "universel"],
     ),
 }
 
@@ -187,7 +201,7 @@ def test_the_short_answer_table_covers_every_shipped_short_answer_question():
 @pytest.mark.parametrize(("stem", "title"), sorted(SHORT_ANSWERS))
 def test_a_short_answer_accepts_the_articles_own_wording_and_reasonable_variants(stem, title):
     article = words((SEEDS_DIR / f"{stem}.txt").read_text(encoding="utf-8"))
-    own_wording, variants = SHORT_ANSWERS[(stem, title)]
+    own_wording, variants, _wrong = SHORT_ANSWERS[(stem, title)]
     question = next(q for q in shipped_questions(stem) if q.title == title)
     data = {"type": "shortanswer", **question.to_json()}
     for wording in own_wording:
@@ -197,6 +211,15 @@ def test_a_short_answer_accepts_the_articles_own_wording_and_reasonable_variants
     # The catch-all still refuses a wrong answer, with an explanation.
     wrong = grade_response(data, "autre chose")
     assert wrong.fraction == 0 and wrong.feedback
+
+
+@pytest.mark.parametrize(("stem", "title"), sorted(SHORT_ANSWERS))
+def test_a_short_answer_refuses_wrong_answers_however_they_are_typed(stem, title):
+    question = next(q for q in shipped_questions(stem) if q.title == title)
+    data = {"type": "shortanswer", **question.to_json()}
+    _own, _variants, wrong = SHORT_ANSWERS[(stem, title)]
+    accepted = [typed for typed in wrong if grade_response(data, typed).fraction != 0]
+    assert accepted == []
 
 
 def test_the_grader_tolerance_is_not_what_makes_the_table_pass():
