@@ -69,23 +69,47 @@ class GradeResult:
 # French students on an English keyboard type them as two letters: "coeur".
 _LIGATURE_SPELLINGS = str.maketrans({"œ": "oe", "æ": "ae"})
 
+# Every way a keyboard, a phone or a word processor types an apostrophe, as the
+# plain one: « l’effet » (the key) and « l'effet » (the keyboard) are one answer.
+APOSTROPHES = "\u2019\u2018\u02bc`\u00b4\u2032"
+# Quotes say "this is the term", they are not part of it: « le « pull marketing » ».
+QUOTES = "«»\"“”‹›„‟"
+# Hyphens and dashes of every width, folded with the spaces around them, so
+# "pull-marketing", "pull – marketing" and "pull marketing" are one answer.
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_TEXT_FOLDING = str.maketrans(
+    {**{char: "'" for char in APOSTROPHES}, **{char: " " for char in QUOTES}, **{char: " " for char in HYPHENS}}
+)
+# A word typed as a sentence ("Le concours.") or in brackets is still the word:
+# punctuation is dropped at both ends, never inside ("l'offre, la moins chère").
+SURROUNDING_PUNCTUATION = " .!?…;:,'()[]{}"
+
 
 def normalize_text(text: str, *, accents: bool) -> str:
-    """The form of ``text`` that short answers are compared in.
+    """The form of ``text`` that short answers are compared in (see docs/decisions/0012).
 
-    Always case-insensitive (GIFT short answers are) and blind to how the
-    whitespace was typed. Compatibility forms are folded (NFKC/NFKD) because
-    "é" typed as one code point or as "e" + combining accent, a ligature "ﬁ"
-    or a no-break space are the same answer to a reader. ``accents=False``
-    also drops the accents, so "rarete" equals "rareté".
+    Always case-insensitive (GIFT short answers are), in one Unicode form
+    (compatibility forms folded, then NFC: "é" typed as one code point or as
+    "e" + combining accent, a ligature "ﬁ" or a no-break space are the same
+    answer to a reader), every apostrophe as ``'``, quotes removed, runs of
+    whitespace and hyphens folded into one space (with no space left around an
+    apostrophe) and punctuation removed at both ends. ``accents=False`` also
+    drops the accents, so "rarete" equals "rareté".
+
+    Linear in the length of the text: a few passes of translate/split/join
+    and no regular expression that could backtrack.
     """
     # Decompose before and after casefolding: casefolding can produce
     # characters that themselves decompose.
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    # Apostrophes first: the acute accent "´" decomposes into a space and a combining accent.
+    # Again after the compatibility folding, which turns full-width quotes into plain ones.
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text.translate(_TEXT_FOLDING)).casefold())
     if not accents:
         folded = "".join(char for char in folded if not unicodedata.combining(char))
         folded = folded.translate(_LIGATURE_SPELLINGS)
-    return " ".join(unicodedata.normalize("NFC", folded).split())
+    folded = unicodedata.normalize("NFC", folded).translate(_TEXT_FOLDING)
+    folded = "'".join(part.strip() for part in folded.split("'"))  # "l' effet" is "l'effet"
+    return " ".join(folded.split()).strip(SURROUNDING_PUNCTUATION)
 
 
 # After NFKC every kind of space (no-break U+00A0, narrow no-break U+202F, thin
@@ -332,29 +356,98 @@ def _best(candidates: list[dict]) -> dict | None:
     return max(candidates, key=_weight, default=None)
 
 
-# A word typed as a sentence ("Le concours.") or quoted (« rareté ») is still the word.
-_SENTENCE_WRAPPING = " .!?…;:,«»\"'“”‘’"
+# French articles and determiners a student may put before the answer or leave
+# out: « stratégie pull », « la stratégie pull » and « une stratégie pull » are
+# the same answer. Longest first, so "de la" is taken whole before "de".
+LEADING_ARTICLES = (
+    "de la ", "de l'", "les ", "le ", "la ", "l'", "une ", "un ", "des ", "du ", "de ", "d'",
+)
 
 
-def _short_answer_form(text: str, *, accents: bool) -> str:
-    return normalize_text(text, accents=accents).strip(_SENTENCE_WRAPPING)
+def _without_leading_article(text: str) -> str:
+    for article in LEADING_ARTICLES:
+        if text.startswith(article) and len(text) > len(article):
+            return text[len(article):].lstrip()
+    return text
+
+
+@dataclass(frozen=True)
+class ShortAnswerRules:
+    """A short-answer question's options, stored in ``Question.data["options"]`` (not in GIFT, which has no syntax for them)."""
+
+    accent_insensitive: bool = True  # "rarete" earns "rareté"'s credit; off for a question where accents are the point
+    articles_optional: bool = True  # "la rareté", "rareté" and "une rareté" are one answer
+
+    @classmethod
+    def of(cls, question: dict) -> "ShortAnswerRules":
+        options = question.get("options") or {}
+        return cls(
+            accent_insensitive=bool(options.get("accent_insensitive", True)),
+            articles_optional=bool(options.get("articles_optional", True)),
+        )
+
+
+def short_answer_form(text: str, *, rules: ShortAnswerRules = ShortAnswerRules()) -> str:
+    """The normalised form of a typed answer (or of a key) under a question's rules."""
+    form = normalize_text(text, accents=not rules.accent_insensitive)
+    return _without_leading_article(form) if rules.articles_optional else form
+
+
+# A star the author escaped (``\\*``) stands for itself; this private-use
+# character holds its place while the key is normalised and split.
+_LITERAL_STAR = "\ue000"
+
+
+def _wildcard_match(parts: list[str], typed: str) -> bool:
+    """Whether ``typed`` reads as parts[0] * parts[1] * … * parts[-1].
+
+    Each piece is searched once, leftmost first, after the previous one: a
+    left-to-right scan with no backtracking (a leftmost match never rules out
+    a later one), unlike a regular expression built from the key.
+    """
+    first, *middle, last = parts
+    if len(typed) < len(first) + len(last) or not typed.startswith(first) or not typed.endswith(last):
+        return False
+    position, end = len(first), len(typed) - len(last)
+    for part in middle:
+        found = typed.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def short_answer_matches(key: str, typed: str, *, rules: ShortAnswerRules = ShortAnswerRules()) -> bool:
+    """Whether a student's ``typed`` answer is the key ``key`` under the question's rules.
+
+    Both go through ``short_answer_form``. As in Moodle, a ``*`` in the key
+    stands for any run of characters (even none) and ``\\*`` for a star
+    itself, so "*pull*" accepts « la stratégie « pull » ».
+    """
+    typed_form = short_answer_form(typed, rules=rules)
+    if not typed_form:
+        return False
+    key_form = short_answer_form(key.replace("\\*", _LITERAL_STAR), rules=rules)
+    if "*" not in key_form:
+        return key_form.replace(_LITERAL_STAR, "*") == typed_form
+    parts = [part.replace(_LITERAL_STAR, "*") for part in key_form.split("*")]
+    return _wildcard_match(parts, typed_form)
 
 
 def _grade_short(question: dict, response) -> GradeResult:
     if not isinstance(response, str):
         return _not_answered()
-    accents_ignored = (question.get("options") or {}).get("accent_insensitive", True)
-    typed = _short_answer_form(response, accents=not accents_ignored)
-    if not typed:
+    rules = ShortAnswerRules.of(question)
+    if not short_answer_form(response, rules=rules):
         return _not_answered()
     specific, catch_all = [], []
     for answer in _answers(question):
         text = answer.get("text", "")
         if text.strip() == CATCH_ALL:
             catch_all.append(answer)
-        elif _short_answer_form(text, accents=not accents_ignored) == typed:
+        elif short_answer_matches(text, response, rules=rules):
             specific.append(answer)
-    # "*" only catches what no written answer recognised, so its (usually nil)
+    # "*" alone only catches what no written answer recognised, so its (usually nil)
     # weight never overrides a real match, even a lower one.
     best = _best(specific) or _best(catch_all)
     return _result(_weight(best), [best]) if best else _not_answered()

@@ -89,14 +89,26 @@ class AttemptItem:
         return self.response.answer if self.response else None
 
     def review(self) -> dict:
-        """Feedback for the answer given and the correct answer, for a result page whose policy allows it."""
+        """Feedback for the answer given and the correct answer, for a result page whose policy allows it.
+
+        ``feedback`` holds (text, format) pairs, so the page renders each one as its author wrote it,
+        with the site's typography. A short answer shows its key (the first answer worth full credit,
+        or the best one); the other accepted answers (variants, partial ones) are in ``other_accepted``
+        for the instructor, who checks the grading, rather than a list of eleven « correct answers ».
+        """
         question, data = self.question, self.question.data
-        notes = {"feedback": [], "correct": []}
+        notes = {
+            "feedback": [], "correct": [], "other_accepted": [],
+            "general_feedback_format": data.get("general_feedback_format", question.text_format),
+        }
         if not question.gives_points:
             return notes
-        if not question.is_graded_by_hand and self.answer not in (None, "", [], {}):
-            notes["feedback"] = [f for f in grading.grade_response({"type": question.type, **data}, self.answer).feedback if f]
         answers = data.get("answers", [])
+        if not question.is_graded_by_hand and self.answer not in (None, "", [], {}):
+            result = grading.grade_response({"type": question.type, **data}, self.answer)
+            # A feedback's format is its answer's; the texts are the matched answers' own.
+            formats = {a["feedback"]: a.get("feedback_format", "moodle") for a in reversed(answers) if a.get("feedback")}
+            notes["feedback"] = [(text, formats.get(text, "moodle")) for text in result.feedback if text]
         if question.type == Question.Type.TRUEFALSE:
             notes["correct"] = [_("True") if data.get("correct") else _("False")]
         elif question.type == Question.Type.MATCHING:
@@ -112,6 +124,15 @@ class AttemptItem:
                         notes["correct"].append(f"{answer['value']:g}")
         elif question.type == Question.Type.MULTICHOICE_MULTI:
             notes["correct"] = [a["text"] for a in answers if a.get("fraction", 0) > 0]
+        elif question.type == Question.Type.SHORTANSWER:
+            accepted = [a for a in answers if a.get("fraction", 0) > 0 and a.get("text", "").strip() != grading.CATCH_ALL]
+            if accepted:
+                best = max(a.get("fraction", 0) for a in accepted)
+                key = next(a for a in accepted if a.get("fraction", 0) == best)  # the first of the best: the author's key
+                notes["correct"] = [key["text"]]
+                notes["other_accepted"] = [
+                    (a["text"], round(100 * a.get("fraction", 0))) for a in accepted if a is not key
+                ]
         elif answers:
             best = max(a.get("fraction", 0) for a in answers)
             notes["correct"] = [a["text"] for a in answers if a.get("fraction", 0) == best and best > 0 and a.get("text") != "*"]

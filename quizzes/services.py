@@ -120,6 +120,10 @@ def quiz_import_gift(
             raise GiftImportError([GiftError(gift.line, f"two questions share the title “{key}”")])
         seen.add(key)
         existing = current.pop(key, None)
+        if existing is not None and existing.data.get("options"):
+            # Grading options (accents, articles) are set on the question, not in GIFT, which has no
+            # syntax for them: an import keeps them, and they alone never make a new version.
+            values["data"]["options"] = existing.data["options"]
         if existing is None:
             Question.objects.create(quiz=quiz, key=key, position=position, version=last_versions.get(key, 0) + 1, **values)
             report.created += 1

@@ -82,6 +82,37 @@ class QuestionForm(forms.Form):
         label=_("The question in GIFT"), max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace"}),
     )
+    # A short answer's grading options: GIFT has no syntax for them, so they are fields of their own.
+    accents_count = forms.BooleanField(
+        label=_("Accents count"), required=False,
+        help_text=_("Unticked (the default): “rarete” earns the credit of “rareté”."),
+    )
+    article_counts = forms.BooleanField(
+        label=_("A leading article counts"), required=False,
+        help_text=_("Unticked (the default): “la rareté”, “rareté” and “une rareté” are the same answer."),
+    )
+
+    def __init__(self, *args, short_answer: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not short_answer:
+            del self.fields["accents_count"], self.fields["article_counts"]
+
+    @staticmethod
+    def initial_options(question) -> dict:
+        options = question.data.get("options") or {}
+        return {
+            "accents_count": not options.get("accent_insensitive", True),
+            "article_counts": not options.get("articles_optional", True),
+        }
+
+    def grading_options(self) -> dict | None:
+        """The short answer's options as stored in `Question.data["options"]`; None for other questions."""
+        if "accents_count" not in self.fields:
+            return None
+        return {
+            "accent_insensitive": not self.cleaned_data.get("accents_count"),
+            "articles_optional": not self.cleaned_data.get("article_counts"),
+        }
 
     def clean_gift_text(self):
         text = self.cleaned_data["gift_text"]

@@ -122,8 +122,12 @@ def parse_one_question(*, question: Question, text: str):
 
 
 @transaction.atomic
-def studio_question_update(*, question: Question, text: str, actor) -> QuizImportReport:
-    """Change one question through the quiz import: answered, it gets a new version; attempts keep theirs."""
+def studio_question_update(*, question: Question, text: str, actor, options: dict | None = None) -> QuizImportReport:
+    """Change one question through the quiz import: answered, it gets a new version; attempts keep theirs.
+
+    `options` (a short answer's grading options, which GIFT cannot carry) are set on the question's
+    current version in place, like a key corrected in the admin: a regrade applies them to past attempts.
+    """
     edited = parse_one_question(question=question, text=text)
     questions = list(Question.objects.filter(quiz=question.quiz, is_active=True).order_by("position", "pk"))
     gifts = [edited if q.pk == question.pk else gift_from_question(q) for q in questions]
@@ -135,12 +139,33 @@ def studio_question_update(*, question: Question, text: str, actor) -> QuizImpor
     # A new version starts visible; keep what the instructor hid hidden.
     if hidden:
         Question.objects.filter(quiz=question.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
-    if report.updated or report.versioned or report.created:
+    options_changed = options is not None and _question_options_set(quiz=question.quiz, key=question.key, options=options)
+    if report.updated or report.versioned or report.created or options_changed:
+        changes = {"new_version": bool(report.versioned), "lesson": question.quiz.lesson.slug}
+        if options_changed:
+            changes["options"] = options
         audit_record(
             course=question.quiz.lesson.course, actor=actor, action="question_edit", target=question.title or question.key,
-            changes={"new_version": bool(report.versioned), "lesson": question.quiz.lesson.slug},
+            changes=changes,
         )
     return report
+
+
+SHORT_ANSWER_OPTIONS = ("accent_insensitive", "articles_optional")
+
+
+def _question_options_set(*, quiz: Quiz, key: str, options: dict) -> bool:
+    """Store a short answer's grading options on its active version; False when they already were."""
+    current = Question.objects.select_for_update().filter(quiz=quiz, key=key, is_active=True).first()
+    if current is None or current.type != Question.Type.SHORTANSWER:
+        return False
+    wanted = {name: bool(options[name]) for name in SHORT_ANSWER_OPTIONS if name in options}
+    stored = current.data.get("options") or {}
+    if all(stored.get(name, True) == value for name, value in wanted.items()):
+        return False
+    current.data = {**current.data, "options": {**stored, **wanted}}
+    current.save(update_fields=["data"])
+    return True
 
 
 @transaction.atomic

@@ -160,13 +160,17 @@ def question_edit(request, course, lesson, question):
     answered = question_obj.responses.exists()
     preview = None
     live = request.headers.get("X-Requested-With") == "fetch"
+    short_answer = question_obj.type == question_obj.Type.SHORTANSWER
     if request.method == "POST":
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, short_answer=short_answer)
         if form.is_valid():
             try:
                 edited = services.parse_one_question(question=question_obj, text=form.cleaned_data["gift_text"])
                 if "save" in request.POST and not live:
-                    services.studio_question_update(question=question_obj, text=form.cleaned_data["gift_text"], actor=request.user)
+                    services.studio_question_update(
+                        question=question_obj, text=form.cleaned_data["gift_text"], actor=request.user,
+                        options=form.grading_options(),
+                    )
                     messages.success(request, _("Question saved as a new version: attempts keep the old one.") if answered
                                      else _("Question saved."))
                     return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
@@ -177,7 +181,8 @@ def question_edit(request, course, lesson, question):
             # The live preview (static/js/studio.js) replaces only the preview area.
             return render(request, "studio/_question_live.html", {"form": form, "preview": preview})
     else:
-        form = QuestionForm(initial={"gift_text": services.question_gift_text(question=question_obj)})
+        initial = {"gift_text": services.question_gift_text(question=question_obj), **QuestionForm.initial_options(question_obj)}
+        form = QuestionForm(initial=initial, short_answer=short_answer)
     context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview)
     return render(request, "studio/question_edit.html", context)
 

@@ -24,6 +24,23 @@ def question_html(text: str, text_format: str = "moodle") -> str:
 
 
 @register.filter
+def feedback_html(text: str, text_format: str = "moodle") -> str:
+    """A feedback or explanation as safe HTML with the site's French typography, like the question text.
+
+    Plain and Moodle-format feedback stays inline (line breaks kept) so it reads after its « Rétroaction : » label.
+    """
+    if text_format in ("markdown", "html"):
+        return question_html(text, text_format)
+    return mark_safe(escape(french_typography(text or "")).replace("\n", "<br>"))
+
+
+@register.filter
+def typographic(text) -> str:
+    """Plain text (a key, a choice) with the site's French typography; autoescaping still applies."""
+    return french_typography(str(text))
+
+
+@register.filter
 def contains(container, value) -> bool:
     return value in (container or ())
 

@@ -147,3 +147,24 @@ def test_attempt_started_after_a_reimport_counts_only_the_questions_it_shows(cli
     second = attempt_start(quiz=quiz, user=attempt.user)
 
     assert second.max_score == 1 and len(second.layout["questions"]) == 1
+
+
+RARETE = "::Rareté:: Quel principe manque ? {=rareté =la rareté}\n"
+RARETE_MORE = "::Rareté:: Quel principe manque ? {=rareté =la rareté =l’effet de rareté}\n"
+
+
+def test_a_reimport_keeps_the_grading_options_set_on_a_question():
+    """GIFT has no syntax for "accents matter": the option lives on the question and survives imports."""
+    lesson = LessonFactory()
+    quiz_import_gift(lesson=lesson, text=RARETE)
+    question = Question.objects.get(quiz__lesson=lesson, is_active=True)
+    question.data["options"] = {"accent_insensitive": False}
+    question.save(update_fields=["data"])
+
+    unchanged = quiz_import_gift(lesson=lesson, text=RARETE)
+    assert unchanged.unchanged == 1  # the option alone is no change to version
+    quiz_import_gift(lesson=lesson, text=RARETE_MORE)
+
+    question = Question.objects.get(quiz__lesson=lesson, is_active=True)
+    assert len(question.data["answers"]) == 3
+    assert question.data["options"] == {"accent_insensitive": False}

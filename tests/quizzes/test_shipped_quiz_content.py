@@ -8,6 +8,8 @@ length or its place; every feedback must send the student to a passage the lesso
 import html
 import re
 import unicodedata
+from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from coursesite.content_import import course_content_import
 from lessons.models import Lesson
+from lessons.seed_documents import load_lesson
 from quizzes.gift.parser import parse_gift
 from quizzes.grading import grade_response
 from quizzes.models import Attempt, Question, Response
@@ -26,35 +29,49 @@ GIFT_STEMS = sorted(path.stem for path in SEEDS_DIR.glob("*.gift"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # Every short-answer question of the shipped quizzes: the article's own wording of the answer
-# (checked below to be in the article's text) and the reasonable variants a student may type
-# (articles, hyphens, plural, word order). Both must earn full credit. A new short-answer
-# question must be added here.
+# (checked below to be in the article's text), the answers a teacher would accept (articles,
+# apostrophes typed on a keyboard, quotes, hyphens, plural, synonyms: issue 22's review lists them)
+# and answers that must still be refused. A new short-answer question must be added here.
 SHORT_ANSWERS = {
     ("000_228dd85a06a127ca", "Critère de décision"): (
         ["le moins cher", "moins cher", "le prix"],
         ["prix", "le prix le plus bas", "prix le plus bas", "le plus bas prix", "le moins cher possible", "moins chère",
-         "la moins chère", "Le moins cher", "le tarif"],
+         "la moins chère", "Le moins cher", "le tarif", "tarif",
+         # issue 22
+         "le coût", "l'offre la moins chère", "l’offre la moins chère", "le moins coûteux", "le meilleur prix",
+         "le tarif le plus bas", "les honoraires les plus bas", "« le moins cher »", "Le moins cher."],
+        ["le plus cher", "la qualité", "l’expérience", "le profil", "la compétence", "prix élevé"],
     ),
     ("001_bb8b1cdec04c4519", "Examen ou concours"): (
         ["concours", "un concours"],
-        ["Concours", "le concours", "  concours "],
+        ["Concours", "le concours", "  concours ", "compétition", "une compétition", "« concours »", "Un concours !"],
+        ["examen", "un examen", "test", "gagnant"],
     ),
     ("001_bb8b1cdec04c4519", "Le piège du Minitel"): (
         ["crédulité", "la crédulité"],
-        ["credulite", "la credulite", "Crédulité"],
+        ["credulite", "la credulite", "Crédulité", "La crédulité.", "« crédulité »"],
+        ["naïveté de l’IA", "la technologie", "le sexisme", "cupidité"],
     ),
     ("002_fea8f79d286eaa71", "Le principe manquant"): (
         ["rareté", "la rareté"],
-        ["rarete", "la rarete", "le principe de rareté", "principe de rareté", "l’effet de rareté", "effet de rareté"],
+        ["rarete", "la rarete", "le principe de rareté", "principe de rareté", "l’effet de rareté", "effet de rareté",
+         "l'effet de rareté", "le « principe de rareté »", "La rareté."],
+        ["sympathie", "l’autorité", "la réciprocité", "l’exemple des autres", "abondance", "urgence"],
     ),
     ("003_587ee3e1e16b7f68", "Le nom du phénomène"): (
         ["pull marketing", "le pull marketing"],
         ["le pull marketing", "pull-marketing", "le pull-marketing", "marketing pull", "le marketing pull",
-         "marketing-pull", "pull", "stratégie pull", "une stratégie pull", "marketing de pull"],
+         "marketing-pull", "pull", "stratégie pull", "une stratégie pull", "marketing de pull",
+         # issue 22
+         "le « pull marketing »", "marketing d'attraction", "marketing d’attraction", "la stratégie pull", "Le Pull Marketing."],
+        ["push marketing", "le marketing de contenus", "marketing de contenu", "effet de réseau", "push", "bouche-à-oreille"],
     ),
     ("004_38c165cea1b22769", "Le consommateur surinformé"): (
         ["surinformé", "un être surinformé"],
-        ["surinforme", "sur-informé", "sur informé", "être surinformé", "surinformée", "surinformés", "un etre surinforme"],
+        ["surinforme", "sur-informé", "sur informé", "être surinformé", "surinformée", "surinformés", "un etre surinforme",
+         # issue 22
+         "hyperinformé", "sur-informée", "hyper-informé", "« surinformé »", "un être sur-informé"],
+        ["informé", "désinformé", "sous-informé", "un être omniscient", "miroir", "universel"],
     ),
 }
 
@@ -187,7 +204,7 @@ def test_the_short_answer_table_covers_every_shipped_short_answer_question():
 @pytest.mark.parametrize(("stem", "title"), sorted(SHORT_ANSWERS))
 def test_a_short_answer_accepts_the_articles_own_wording_and_reasonable_variants(stem, title):
     article = words((SEEDS_DIR / f"{stem}.txt").read_text(encoding="utf-8"))
-    own_wording, variants = SHORT_ANSWERS[(stem, title)]
+    own_wording, variants, _wrong = SHORT_ANSWERS[(stem, title)]
     question = next(q for q in shipped_questions(stem) if q.title == title)
     data = {"type": "shortanswer", **question.to_json()}
     for wording in own_wording:
@@ -197,6 +214,15 @@ def test_a_short_answer_accepts_the_articles_own_wording_and_reasonable_variants
     # The catch-all still refuses a wrong answer, with an explanation.
     wrong = grade_response(data, "autre chose")
     assert wrong.fraction == 0 and wrong.feedback
+
+
+@pytest.mark.parametrize(("stem", "title"), sorted(SHORT_ANSWERS))
+def test_a_short_answer_refuses_wrong_answers_however_they_are_typed(stem, title):
+    question = next(q for q in shipped_questions(stem) if q.title == title)
+    data = {"type": "shortanswer", **question.to_json()}
+    _own, _variants, wrong = SHORT_ANSWERS[(stem, title)]
+    accepted = [typed for typed in wrong if grade_response(data, typed).fraction != 0]
+    assert accepted == []
 
 
 def test_the_grader_tolerance_is_not_what_makes_the_table_pass():
@@ -313,3 +339,164 @@ def test_reimporting_the_new_content_keeps_an_answered_attempt_on_its_versions_a
     regraded = Attempt.objects.get(pk=attempt.pk)
     assert regraded.score == regraded.max_score == len(still_counted)
     assert dict(Response.objects.filter(attempt=attempt).values_list("question_id", "answer")) == answered
+
+
+# --------------------------------------------------------------------------- give-aways found by issue 22's review
+
+# Words that carry meaning: long enough, not grammar, a plural folded to its singular.
+GRAMMAR_WORDS = frozenset(
+    "avant avoir cette celle celui comme dans depuis encore entre leurs notre parce selon toute toutes votre".split()
+)
+# A key restated by an option of another question shares this many meaningful words with it.
+STATED_KEY_WORDS = 3
+# A true/false statement sharing a run this long (in characters of its words) with the article was copied from it.
+COPIED_RUN = 30
+# No section of the article (or paragraph, for an article with fewer than three sections) takes more of a quiz.
+MAX_SHARE_PER_SECTION = 1 / 3
+
+
+def meaningful_words(text: str) -> set[str]:
+    return {
+        word[:-1] if word.endswith(("s", "x")) else word
+        for word in words(text).split()
+        if len(word) >= 5 and word not in GRAMMAR_WORDS
+    }
+
+
+def options_stating_another_key(questions) -> list[str]:
+    """Options (choices, matching items) of one question that restate the key of another.
+
+    Words shown in more than half of the quiz's questions are its subject (« réseau », « LinkedIn »),
+    not a give-away, and are not counted.
+    """
+    def options(question):
+        texts = [a.text for a in question.answers] if question.type in ("multichoice", "multichoice_multi") else []
+        return texts + [text for pair in question.pairs for text in pair if text]
+
+    spread = Counter()
+    for question in questions:
+        spread.update(set().union(*(meaningful_words(t) for t in shown_texts(question))))
+    subject = {word for word, count in spread.items() if count > len(questions) / 2}
+    found = []
+    for question in questions:
+        if question.type not in ("multichoice", "multichoice_multi"):
+            continue
+        for key in (a.text for a in question.answers if a.fraction > 0):
+            key_words = meaningful_words(key) - subject
+            for other in questions:
+                if other is question:
+                    continue
+                for option in options(other):
+                    common = key_words & meaningful_words(option)
+                    if len(common) >= STATED_KEY_WORDS:
+                        found.append(f"“{option[:60]}” ({other.title}) states the key of “{question.title}”: {sorted(common)}")
+    return found
+
+
+def article_text(stem: str) -> str:
+    document = load_lesson(SEEDS_DIR / f"{stem}.txt")
+    return " ".join(block_text(block) for block in document.blocks)
+
+
+def block_text(block: dict) -> str:
+    return " ".join(block["items"]) if block["kind"] == "list" else block["text"]
+
+
+def copied_statements(questions, article: str) -> list[str]:
+    """True/false statements that share a long run of words with the article: a reader of the stem alone recognises them."""
+    article_words = words(article)
+    found = []
+    for question in questions:
+        if question.type != "truefalse":
+            continue
+        statement = words(question.text)
+        match = SequenceMatcher(None, statement, article_words, autojunk=False).find_longest_match(
+            0, len(statement), 0, len(article_words)
+        )
+        if match.size >= COPIED_RUN:
+            found.append(f"“{question.title}” copies « {statement[match.a:match.a + match.size].strip()} »")
+    return found
+
+
+def passage_units(stem: str) -> list[tuple[str, str]]:
+    """(unit, text) for each paragraph the lesson page shows: its section, or itself when the article has fewer than three."""
+    document = load_lesson(SEEDS_DIR / f"{stem}.txt")
+    headings = [block for block in document.blocks if block["kind"] == "heading"]
+    by_section = len(headings) >= 3
+    units, section = [], "(début)"
+    for block in document.blocks:
+        if block["kind"] == "heading":
+            section = block["text"]
+        # A list's items are paragraphs of their own (000's two « – » points are two arguments).
+        for text in block["items"] if block["kind"] == "list" else [block["text"]]:
+            units.append((section if by_section else text[:50], text))
+    units += [("(note de l’enseignant)", paragraph) for paragraph in document.instructor_note]
+    return units
+
+
+def question_unit(question, units) -> str | None:
+    """Where the explanation sends the student: the paragraph it names by its opening words, or else the first it quotes."""
+    explanation = question.general_feedback
+    for opening in PARAGRAPH_START.findall(explanation):
+        start = words(ELLIPSIS.split(opening)[0])
+        for unit, text in units:
+            if words(text).startswith(start):
+                return unit
+    for quotation in QUOTATION.findall(explanation):
+        fragment = words(ELLIPSIS.split(quotation)[0])
+        for unit, text in units:
+            if fragment and f" {fragment} " in f" {words(text)} ":
+                return unit
+    return None
+
+
+def crowded_sections(stem: str, questions) -> list[str]:
+    units = passage_units(stem)
+    graded = [q for q in questions if q.type != "description"]
+    placed = {q.title: question_unit(q, units) for q in graded}
+    unplaced = [title for title, unit in placed.items() if unit is None]
+    counts = Counter(unit for unit in placed.values() if unit is not None)
+    crowded = [f"{count} of {len(graded)} on « {unit} »" for unit, count in counts.items() if count > MAX_SHARE_PER_SECTION * len(graded)]
+    return crowded + [f"“{title}” sends to no passage of the lesson" for title in unplaced]
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_no_option_of_one_question_states_the_key_of_another(stem):
+    assert options_stating_another_key(shipped_questions(stem)) == []
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_no_true_false_statement_is_copied_from_the_article(stem):
+    assert copied_statements(shipped_questions(stem), article_text(stem)) == []
+
+
+@pytest.mark.parametrize("stem", GIFT_STEMS)
+def test_a_quiz_spends_at_most_a_third_of_its_questions_on_one_section(stem):
+    assert crowded_sections(stem, shipped_questions(stem)) == []
+
+
+def quiz_before_issue_22(stem: str) -> list:
+    result = parse_gift((FIXTURES / f"{stem}_before_issue_22.gift").read_text(encoding="utf-8"))
+    assert not result.errors
+    return result.questions
+
+
+def test_the_new_rules_catch_what_the_review_found_in_the_quizzes_before_issue_22():
+    """Guard for the three rules above: each finds the give-aways of the content it replaced."""
+    linkedin = "003_587ee3e1e16b7f68"
+    stated = options_stating_another_key(quiz_before_issue_22(linkedin))
+    assert any("Intérêt de LinkedIn" in finding for finding in stated), stated
+    assert any("Arguments de l’étudiante" in finding for finding in stated), stated
+
+    copied = [
+        title
+        for stem in ("001_bb8b1cdec04c4519", "002_fea8f79d286eaa71", linkedin)
+        for finding in copied_statements(quiz_before_issue_22(stem), article_text(stem))
+        for title in ("IA et meilleurs commerciaux", "Autorité alternative", "Conseil de LinkedIn")
+        if f"“{title}”" in finding
+    ]
+    assert sorted(copied) == ["Autorité alternative", "Conseil de LinkedIn", "IA et meilleurs commerciaux"]
+
+    # 002 asked 4 of its 10 questions on one paragraph (the one on persuasion, peer to peer and Zopa).
+    crowded = crowded_sections("002_fea8f79d286eaa71", quiz_before_issue_22("002_fea8f79d286eaa71"))
+    assert any(finding.startswith("4 of 10") for finding in crowded), crowded

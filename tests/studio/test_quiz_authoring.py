@@ -1,5 +1,7 @@
 """Authoring a quiz in the studio: GIFT preview and import, download, one question's edit, order, hide, delete."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quizzes.gift import parse_gift
@@ -7,7 +9,7 @@ from quizzes.models import Attempt, Question
 from quizzes.selectors import attempt_items
 from quizzes.services import attempt_start, attempt_submit
 from studio.models import StudioAuditLog
-from tests.studio.conftest import url
+from tests.studio.conftest import STUDIO_GIFT, url
 
 QUIZ = "quizzes/push-pull/"
 NEW_GIFT = """::Pull:: Que fait une stratégie Pull ? {
@@ -185,3 +187,32 @@ def test_a_repeated_move_does_nothing_the_second_time(studio, prof):
     prof.post(action, {"action": "up", "at": "2"})  # a double click: the page showed it third
     assert titles(studio["quiz"]) == ["Push", "Médias", "Réseau"]
     assert StudioAuditLog.objects.filter(action="question_move").count() == 1
+
+
+RARETE = "::Rareté:: Quel principe manque ? {=la rareté #Oui. =%0%* #Non.}"
+
+
+def test_an_instructor_makes_accents_and_the_article_count_for_one_short_answer(studio, prof):
+    """GIFT cannot say it, so the edit page has two boxes for a short answer (issue 22); other types have none."""
+    prof.post(url(studio, QUIZ), {"gift_text": STUDIO_GIFT + "\n" + RARETE, "import": "1"})
+    question = Question.objects.get(quiz=studio["quiz"], title="Rareté", is_active=True)
+    edit = url(studio, f"{QUIZ}questions/{question.pk}/")
+    page = prof.get(edit).content.decode()
+    assert 'name="accents_count"' in page and 'name="article_counts"' in page
+    push = Question.objects.get(quiz=studio["quiz"], title="Push")
+    assert 'name="accents_count"' not in prof.get(url(studio, f"{QUIZ}questions/{push.pk}/")).content.decode()
+
+    prof.post(edit, {"gift_text": RARETE, "accents_count": "on", "article_counts": "on", "save": "1"})
+
+    question.refresh_from_db()
+    assert question.data["options"] == {"accent_insensitive": False, "articles_optional": False}
+    assert question.version == 1  # the same question, graded differently from now on
+    assert StudioAuditLog.objects.get(action="question_edit").changes["options"]["accent_insensitive"] is False
+    attempt = attempt_start(quiz=studio["quiz"], user=studio["student"])
+    submitted = attempt_submit(attempt_id=attempt.pk, answers={str(question.pk): "la rarete"})
+    assert submitted.score == 0
+    # Ticked boxes show ticked again, and a re-import of the quiz keeps them.
+    boxes = re.findall(r'<input[^>]*name="(?:accents_count|article_counts)"[^>]*>', prof.get(edit).content.decode())
+    assert len(boxes) == 2 and all("checked" in box for box in boxes)
+    prof.post(url(studio, QUIZ), {"gift_text": STUDIO_GIFT + "\n" + RARETE, "import": "1"})
+    assert Question.objects.get(pk=question.pk).data["options"]["accent_insensitive"] is False
