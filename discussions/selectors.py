@@ -11,6 +11,7 @@ from courses.selectors import CourseAccess
 from coursesite.ids import id_or_404
 from discussions.models import Post, Thread, ThreadFollow, ThreadReadState
 from lessons.models import DiscussionPrompt
+from lessons.selectors import visible_to_students
 
 THREADS_PER_PAGE = 25
 REPLIES_PER_PAGE = 30
@@ -43,15 +44,22 @@ def lesson_threads_page(*, lesson, user, is_staff: bool, page_number=1):
 
 
 def thread_access(*, access: CourseAccess, thread_id: int) -> Thread:
-    """The thread if it belongs to the course the user was let into; 404 otherwise."""
-    thread = Thread.objects.select_related("lesson", "author").filter(pk=id_or_404(thread_id), lesson__course=access.course).first()
+    """The thread if it belongs to the course the user was let into and its lesson is visible to them; 404 otherwise."""
+    threads = Thread.objects.select_related("lesson", "author").filter(pk=id_or_404(thread_id), lesson__course=access.course)
+    if not access.is_staff:
+        threads = threads.filter(visible_to_students("lesson__"))
+    thread = threads.first()
     if thread is None:
         raise Http404
     return thread
 
 
 def post_access(*, access: CourseAccess, post_id: int) -> Post:
-    post = Post.objects.select_related("thread__lesson", "author").filter(pk=id_or_404(post_id), thread__lesson__course=access.course).first()
+    """The post if its thread passes `thread_access`'s rule; 404 otherwise."""
+    posts = Post.objects.select_related("thread__lesson", "author").filter(pk=id_or_404(post_id), thread__lesson__course=access.course)
+    if not access.is_staff:
+        posts = posts.filter(visible_to_students("thread__lesson__"))
+    post = posts.first()
     if post is None:
         raise Http404
     return post

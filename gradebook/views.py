@@ -12,7 +12,7 @@ from gradebook.export import gradebook_csv_chunks
 from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
 from gradebook.histogram import histogram_bars
 from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 from quizzes.selectors import quiz_for_lesson
 from review.selectors import lesson_retention, question_retention, review_summary
 
@@ -173,7 +173,7 @@ def _lesson_rows(standing) -> list[dict]:
 @login_required
 def quiz_statistics(request, course, lesson):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     quiz = quiz_for_lesson(lesson=lesson_obj)
     stats = selectors.quiz_statistics_for(quiz=quiz)
     context = {

@@ -6,15 +6,15 @@ from django.views.decorators.http import require_POST
 
 from courses.selectors import course_access
 from discussions.selectors import lesson_threads
-from lessons.selectors import lesson_for_course, lesson_neighbours, lesson_read_at
+from lessons.selectors import lesson_access, lesson_neighbours, lesson_read_at
 from lessons.services import lesson_mark_read, lesson_mark_unread
 
 
 @login_required
 def lesson_detail(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
-    previous, following = lesson_neighbours(lesson=lesson_obj)
+    lesson_obj = lesson_access(access=access, slug=lesson)
+    previous, following = lesson_neighbours(access=access, lesson=lesson_obj)
     context = {
         "access": access,
         "course": access.course,
@@ -33,7 +33,7 @@ def lesson_detail(request, course, lesson):
 @require_POST
 def lesson_read_toggle(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     if request.POST.get("read") == "0":
         lesson_mark_unread(lesson=lesson_obj, user=request.user)
         messages.info(request, _("The lesson is marked as not read."))

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from courses.selectors import STAFF_ROLES
+from lessons.selectors import visible_to_students
 from quizzes.models import Quiz
 from review.selectors import review_days_for_user
 
@@ -16,8 +19,14 @@ def calendar_for_user(*, user) -> bytes:
     calendar.add("prodid", "-//Site du cours//Marketing numerique//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Cours – échéances")
+    # One filter() call, so both conditions speak of the same enrolment: staff see their course's
+    # unpublished quizzes, students only what is visible to them.
     quizzes = (
-        Quiz.objects.filter(lesson__course__enrollments__user=user, due_at__isnull=False)
+        Quiz.objects.filter(
+            Q(lesson__course__enrollments__role__in=STAFF_ROLES) | visible_to_students("lesson__"),
+            lesson__course__enrollments__user=user,
+            due_at__isnull=False,
+        )
         .select_related("lesson__course")
         .order_by("due_at")
     )

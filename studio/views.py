@@ -23,7 +23,7 @@ from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
 from gradebook.services import GradebookError
 from lessons.models import DiscussionPrompt
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 from quizzes.gift import parse_gift
 from quizzes.models import Question
 from quizzes.question_data import question_values_from_gift
@@ -47,7 +47,7 @@ def _context(access, **extra):
 
 
 def _lesson(access, slug):
-    return lesson_for_course(course=access.course, slug=slug)
+    return lesson_access(access=access, slug=slug)
 
 
 def _seen_at(request) -> int | None:
