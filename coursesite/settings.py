@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lti",
     "review",
     "demo",
+    # The composition root: the site's URLs and the commands that compose several apps (import_course).
+    "coursesite",
 ]
 
 MIDDLEWARE = [

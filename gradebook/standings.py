@@ -135,6 +135,14 @@ def standings_refresh_stale(*, course: Course, frame: GradebookFrame | None = No
     return len(stale)
 
 
+def standings_fresh_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
+    """The course's frame, after bringing every stale standing up to date: what a page or task that shows
+    kept standings calls before reading them (the selectors themselves never write)."""
+    frame = gradebook_frame(course=course, now=now)
+    standings_refresh_stale(course=course, frame=frame)
+    return frame
+
+
 @transaction.atomic
 def standings_rebuild(*, course: Course, now: datetime | None = None) -> int:
     """Forget the course's standings and compute them all again."""

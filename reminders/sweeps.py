@@ -20,7 +20,7 @@ from lessons.selectors import visible_to_students
 from notifications.models import Notification
 from quizzes.models import Attempt, Quiz
 from reminders.models import EmailOptOut, Kind, Reminder
-from review.selectors import due_review_counts
+from reminders.signals import student_summary_extras
 
 INSERT_BATCH = 2000
 INACTIVITY = INACTIVE_AFTER
@@ -203,8 +203,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
             .values_list("user_id", flat=True)
         )
         url = reverse("courses:progress", kwargs={"course": course.slug})
-        reviews = due_review_counts(course=course, until=now + timedelta(days=7))
-        review_url = reverse("courses:review:index", kwargs={"course": course.slug})
+        extras = student_summary_extras(course=course, now=now)  # the apps above: reviews due
         for user_id in students:
             done = submitted.get(user_id, set())
             decisions.add(
@@ -212,7 +211,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
                 context={
                     "course": course.title, "url": url, "lessons_read": read.get(user_id, 0), "lessons_total": lessons_total,
                     "quizzes_submitted": len(done), "due": [q for q in upcoming if q["id"] not in done],
-                    "reviews_due": reviews.get(user_id, 0), "review_url": review_url,
+                    **extras.get(user_id, {}),
                 },
             )
 
