@@ -101,11 +101,14 @@ class Participation:
         return self.prompts_total > 0 and self.prompts_answered >= self.prompts_total
 
 
-def participation_by_student(*, course, user_ids: list[int] | None = None) -> dict[tuple[int, int], Participation]:
+def participation_by_student(
+    *, course, user_ids: list[int] | None = None, prompts_total: dict[int, int] | None = None
+) -> dict[tuple[int, int], Participation]:
     """Per (user id, lesson id): threads started, replies, endorsed replies and prompts answered.
 
-    Two queries whatever the class size, both aggregated by the database: one
-    row per student and lesson, and the count of active prompts per lesson.
+    The one participation rule (the gradebook counts with it). Two queries whatever the class size,
+    both aggregated by the database: one row per student and lesson, and the count of active prompts
+    per lesson, which a caller that already holds it passes as `prompts_total` (then one query).
     Removed and hidden posts do not count.
     """
     reply = Q(is_opening=False)
@@ -122,12 +125,13 @@ def participation_by_student(*, course, user_ids: list[int] | None = None) -> di
         )
         .order_by()
     )
-    prompts_total = dict(
-        DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
-        .values("lesson_id")
-        .annotate(n=Count("pk"))
-        .values_list("lesson_id", "n")
-    )
+    if prompts_total is None:
+        prompts_total = dict(
+            DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
+            .values("lesson_id")
+            .annotate(n=Count("pk"))
+            .values_list("lesson_id", "n")
+        )
     return {
         (author_id, lesson_id): Participation(
             threads_started=started, replies=replies, endorsed=endorsed, prompts_answered=prompts,

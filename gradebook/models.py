@@ -150,7 +150,7 @@ class Standing(models.Model):
     letter = models.CharField(max_length=12, blank=True)
     pending_count = models.PositiveSmallIntegerField(default=0)
     last_activity = models.DateTimeField(null=True)  # `gradebook.selectors.activity`'s rule
-    # The grid's name order and search, accents folded as `gradebook.selectors.sorting._folded` does.
+    # The grid's name order and search, accents folded as `gradebook.selectors.sorting.folded` does.
     name_key = models.CharField(max_length=500)
     search_text = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,7 +26,7 @@ from gradebook.models import Standing
 from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_of, is_inactive
 from gradebook.selectors.computed import AT_RISK_BELOW, RiskReason, StudentRow
 from gradebook.selectors.frame import GradebookFrame, gradebook_frame
-from gradebook.selectors.sorting import _folded
+from gradebook.selectors.sorting import folded
 
 STREAM_CHUNK = 2000
 SORT_FIELDS = {
@@ -159,7 +159,7 @@ def gradebook_page(
         selected = selected.filter(pending_count__gt=0)
     if group:
         selected = selected.filter(enrollment__group=group)
-    for word in _folded(search).split():
+    for word in folded(search).split():
         selected = selected.filter(search_text__contains=word)
     descending = sort.startswith("-")
     name = sort.lstrip("-")

@@ -21,8 +21,7 @@ from gradebook.selectors.computed import (
     ATTEMPT_FIELDS,
     _attempts_query,
     _by_quiz,
-    _participation_from_post_rows,
-    _post_groups_query,
+    participation_by_lesson,
     build_student_grade,
 )
 from gradebook.selectors.frame import GradebookFrame, LessonColumn, gradebook_frame
@@ -84,8 +83,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
     attempts: dict[int, list[dict]] = defaultdict(list)
     for row in attempt_rows:
         attempts[quiz_lessons[row["quiz_id"]]].append(row)
-    post_rows = list(_post_groups_query(course).filter(author=user))
-    participation = _participation_from_post_rows(post_rows, {c.lesson_id: c.prompts_total for c in frame.columns})
+    participation = participation_by_lesson(course=course, frame=frame, user_ids=[user.pk]).get(user.pk, {})
     overrides = dict(GradeOverride.objects.filter(course=course, student=user).values_list("item_key", "value"))
     grade = build_student_grade(
         frame, read=set(read_at), attempts=_by_quiz(tuple(row[f] for f in ATTEMPT_FIELDS) for row in attempt_rows),
