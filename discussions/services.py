@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused
 from discussions.models import MAX_POST_LENGTH, ModerationLog, Post, PostRevision, Thread, ThreadFollow, ThreadReadState
 from discussions.rendering import render_markdown
 from courses.signals import student_work_changed
@@ -25,7 +26,7 @@ RATE_LIMIT_POSTS = 10
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
 
 
-class DiscussionError(Exception):
+class DiscussionError(ActionRefused):
     """An action the rules refuse; the message is for the person who tried it."""
 
 

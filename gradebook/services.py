@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
 from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
@@ -24,7 +25,7 @@ SCHEME_FIELDS = (
 )
 
 
-class GradebookError(Exception):
+class GradebookError(ActionRefused):
     """A change the rules refuse; the message is for the instructor who tried it."""
 
 

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused, BadPayload
 from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
@@ -27,17 +28,17 @@ SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
 
 
-class GiftImportError(Exception):
+class GiftImportError(ActionRefused):
     def __init__(self, errors: list[GiftError]):
         self.errors = errors
         super().__init__("; ".join(str(error) for error in errors))
 
 
-class AttemptError(Exception):
+class AttemptError(ActionRefused):
     """The attempt cannot take this action (closed, out of attempts, not open yet…); the message is for people."""
 
 
-class InvalidSubmission(Exception):
+class InvalidSubmission(BadPayload):
     """A payload no honest form sends (unknown question or choice, wrong shape): answered with 400."""
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused, BadPayload
 from courses.models import Enrollment
 from courses.signals import student_work_changed
 from lessons.selectors import visible_to_students
@@ -25,11 +26,11 @@ from review.scheduling import CardState, next_state, rating_for
 FRACTION_PLACES = Decimal("0.0000001")
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(ActionRefused):
     """The review cannot be taken (already answered, not due yet, question retired); the message is for people."""
 
 
-class InvalidReview(Exception):
+class InvalidReview(BadPayload):
     """A payload no honest review page sends: answered with 400, nothing saved."""
 
 

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused
 from courses.models import Course, Enrollment
 from courses.selectors import course_lead_instructor
 from courses.services import enrollments_bulk_create_from_csv
@@ -37,7 +38,7 @@ QUIZ_SETTING_FIELDS = (
 )
 
 
-class StudioError(Exception):
+class StudioError(ActionRefused):
     """A change the rules refuse; the message is for the instructor who tried it."""
 
 
