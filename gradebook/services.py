@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coursesite.changes import changes_apply
 from coursesite.errors import ActionRefused
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
@@ -48,9 +49,7 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         except ValueError as exc:
             raise GradebookError(str(exc)) from exc
         values["letter_scale"] = [{"letter": g.letter, "min": _json_number(g.minimum)} for g in letters]
-    changed = [name for name, value in values.items() if getattr(scheme, name) != value]
-    for name in changed:
-        setattr(scheme, name, values[name])
+    changed = list(changes_apply(scheme, values))
     if scheme.quiz_weight + scheme.participation_weight + scheme.reading_weight != 100:
         raise GradebookError(_("The three weights must add up to 100."))
     if scheme.pk is None:

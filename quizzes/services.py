@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.changes import changes_apply, changes_between
 from coursesite.errors import ActionRefused, BadPayload
 from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
@@ -36,6 +37,10 @@ class GiftImportError(ActionRefused):
 
 class AttemptError(ActionRefused):
     """The attempt cannot take this action (closed, out of attempts, not open yet…); the message is for people."""
+
+
+class QuizError(ActionRefused):
+    """A change to a quiz the rules refuse (a due date in the past, an answered question deleted); for the instructor."""
 
 
 class InvalidSubmission(BadPayload):
@@ -499,3 +504,68 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
             quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}
         )
     return len(changes)
+
+
+# --- Quiz settings and questions written from the studio: each returns what changed, for the caller's audit -
+
+QUIZ_SETTING_FIELDS = (
+    "opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
+    "shuffle_questions", "shuffle_choices", "review_policy", "late_policy",
+)
+
+
+@transaction.atomic
+def quiz_settings_update(*, quiz: Quiz, now=None, **values) -> dict[str, list]:
+    """Change a quiz's settings; only changed fields are saved. Returns {field: [old, new]}."""
+    unknown = set(values) - set(QUIZ_SETTING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown quiz settings: {sorted(unknown)}")
+    now = now or timezone.now()
+    changes = changes_between(quiz, values)
+    if not changes:
+        return {}
+    opens_at, due_at = values.get("opens_at", quiz.opens_at), values.get("due_at", quiz.due_at)
+    if "due_at" in changes and due_at is not None and due_at < now:
+        raise QuizError(_("The due date is in the past: choose a later one."))
+    if opens_at and due_at and due_at <= opens_at:
+        raise QuizError(_("The due date must come after the opening date."))
+    changes_apply(quiz, values)
+    quiz.save(update_fields=[*changes, "updated_at"])
+    return changes
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: str, seen_at: int | None = None) -> bool:
+    """Swap the question with its neighbour above ("up") or below ("down"); False at either end.
+
+    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post)
+    finds it moved already and does nothing.
+    """
+    siblings = list(Question.objects.select_for_update().filter(quiz_id=question.quiz_id, is_active=True).order_by("position", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(siblings) or seen_at not in (None, index):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    Question.objects.bulk_update(siblings, ["position"])
+    return True
+
+
+@transaction.atomic
+def question_hide(*, question: Question, hidden: bool) -> dict[str, list]:
+    """Hide a question from new attempts (or show it again); {} when it already was."""
+    changes = changes_apply(question, {"is_hidden": hidden})
+    if changes:
+        question.save(update_fields=["is_hidden"])
+    return changes
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    """Delete a question nobody answered; an answered one can only be hidden (its answers stay)."""
+    if Response.objects.filter(question=question).exists():
+        raise QuizError(_("Students have answered this question: hide it instead, their answers stay."))
+    question.delete()
+

@@ -30,7 +30,7 @@ MAY_IMPORT = {
                    "review", "studio", "lti", "demo"},
 }
 # The plumbing every app may use: it sits below all of them and imports none.
-INFRASTRUCTURE = {"coursesite.ids", "coursesite.broker", "coursesite.security", "coursesite.errors"}
+INFRASTRUCTURE = {"coursesite.ids", "coursesite.broker", "coursesite.security", "coursesite.errors", "coursesite.changes"}
 
 
 def _sources(app: str):

@@ -77,6 +77,21 @@ def test_lesson_summary_objectives_and_due_date_are_edited(studio, prof):
     assert {line.action for line in StudioAuditLog.objects.all()} == {"lesson_edit", "quiz_settings"}
 
 
+def test_a_lesson_edit_refused_for_its_due_date_saves_nothing(studio, prof):
+    """One save is one transaction: the quiz refusing the due date leaves the lesson's fields as they were."""
+    Quiz.objects.filter(lesson=studio["lesson"]).update(opens_at=timezone.now() + dt.timedelta(days=20))
+    response = prof.post(url(studio, "lessons/push-pull/"), {
+        "title": "Push et Pull", "summary": "Un résumé qui ne doit pas rester.", "objectives": "Définir le Push",
+        "is_published": "on", "due_at": in_days(14),
+    })
+
+    assert response.status_code == 200 and "doit suivre la date d’ouverture" in response.content.decode()
+    lesson = studio["lesson"]
+    lesson.refresh_from_db()
+    assert lesson.summary != "Un résumé qui ne doit pas rester."
+    assert not StudioAuditLog.objects.exists()
+
+
 def test_an_unpublished_lesson_disappears_for_students_only(studio, prof):
     prof.post(url(studio, "lessons/push-pull/action/"), {"action": "unpublish"})
     student = Client()
