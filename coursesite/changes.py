@@ -16,3 +16,15 @@ def changes_apply(instance, values: dict) -> dict[str, list]:
     for name, (_old, new) in changes.items():
         setattr(instance, name, new)
     return changes
+
+
+def changes_save(instance, values: dict, *, allowed, touch: tuple[str, ...] = ()) -> dict[str, list]:
+    """Apply the values (only fields in `allowed`), save the changed ones (plus `touch`, e.g. "updated_at"),
+    and return {field: [old, new]}; nothing is saved when nothing changed."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields for {type(instance).__name__}: {sorted(unknown)}")
+    changes = changes_apply(instance, values)
+    if changes:
+        instance.save(update_fields=[*changes, *touch])
+    return changes

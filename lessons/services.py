@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coursesite.changes import changes_apply
+from coursesite.changes import changes_apply, changes_save
 from courses.models import Course
 from courses.signals import student_work_changed
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
@@ -134,13 +134,7 @@ PROMPT_EDITABLE_FIELDS = ("title", "body", "is_active")
 @transaction.atomic
 def lesson_update(*, lesson: Lesson, **values) -> dict[str, list]:
     """Change a lesson's title, summary, objectives or publication; only what changed is saved. {field: [old, new]}."""
-    unknown = set(values) - set(LESSON_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown lesson fields: {sorted(unknown)}")
-    changes = changes_apply(lesson, values)
-    if changes:
-        lesson.save(update_fields=[*changes, "updated_at"])
-    return changes
+    return changes_save(lesson, values, allowed=LESSON_EDITABLE_FIELDS, touch=("updated_at",))
 
 
 @transaction.atomic
@@ -176,11 +170,5 @@ def prompt_add(*, lesson: Lesson, title: str, body: str) -> DiscussionPrompt:
 @transaction.atomic
 def prompt_update(*, prompt: DiscussionPrompt, **values) -> dict[str, list]:
     """Reword a prompt or retire it (is_active False) / bring it back; answers are never deleted. {field: [old, new]}."""
-    unknown = set(values) - set(PROMPT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown prompt fields: {sorted(unknown)}")
-    changes = changes_apply(prompt, values)
-    if changes:
-        prompt.save(update_fields=list(changes))
-    return changes
+    return changes_save(prompt, values, allowed=PROMPT_EDITABLE_FIELDS)
 

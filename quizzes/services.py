@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coursesite.changes import changes_apply, changes_between
+from coursesite.changes import changes_apply, changes_between, changes_save
 from coursesite.errors import ActionRefused, BadPayload
 from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
@@ -556,10 +556,7 @@ def question_move(*, question: Question, direction: str, seen_at: int | None = N
 @transaction.atomic
 def question_hide(*, question: Question, hidden: bool) -> dict[str, list]:
     """Hide a question from new attempts (or show it again); {} when it already was."""
-    changes = changes_apply(question, {"is_hidden": hidden})
-    if changes:
-        question.save(update_fields=["is_hidden"])
-    return changes
+    return changes_save(question, {"is_hidden": hidden}, allowed=("is_hidden",))
 
 
 @transaction.atomic
