@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from coursesite.changes import changes_apply, changes_between, changes_save
 from coursesite.errors import ActionRefused, BadPayload
+from courses.audit import Action, audit_record
 from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
-from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 from quizzes.signals import attempt_graded, quiz_scores_changed
 
@@ -95,7 +96,7 @@ def _questions_in_open_attempts(quiz: Quiz) -> set[int]:
 
 @transaction.atomic
 def quiz_import_gift(
-    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False
+    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False, record: bool = True
 ) -> QuizImportReport:
     """Replace the lesson's questions with those of a GIFT text, never destroying student work.
 
@@ -104,7 +105,8 @@ def quiz_import_gift(
     responses, or an attempt still open shows it) is retired and replaced by a
     new version, so attempts keep the version they showed; one not in use is
     updated in place. A question no longer in the file is retired if in use,
-    deleted if not.
+    deleted if not. A change is written to the course's audit trail unless the caller records it in its
+    own words (`record=False`: the studio's one-question edit).
     """
     result = gift_parse_for_import(text=text, allow_empty=allow_empty)
     if result.errors:
@@ -156,8 +158,12 @@ def quiz_import_gift(
             leftover.delete()
             report.deleted += 1
     changed_anything = report.created or report.updated or report.versioned or report.retired or report.deleted
-    if changed_anything and not dry_run:
-        QuizAuditLog.objects.create(quiz=quiz, actor=actor, action=QuizAuditLog.Action.IMPORT, details={"summary": report.summary()})
+    if changed_anything and record and not dry_run:
+        audit_record(
+            course_id=lesson.course_id, actor=actor, action=Action.QUIZ_IMPORT, target=lesson.title,
+            changes={"created": report.created, "updated": report.updated, "versioned": report.versioned,
+                     "retired": report.retired, "deleted": report.deleted},
+        )
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -410,9 +416,9 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now=None) -> bool:
         return False
     attempt_submit(attempt_id=attempt.pk, now=now)
     attempt.refresh_from_db()
-    QuizAuditLog.objects.create(
-        quiz_id=attempt.quiz_id, action=QuizAuditLog.Action.AUTO_SUBMIT,
-        details={"attempt": attempt.pk, "user": attempt.user_id, "deadline": attempt.deadline_at.isoformat()},
+    audit_record(
+        course_id=attempt.quiz.lesson.course_id, action=Action.AUTO_SUBMIT, target=attempt.quiz.lesson.title, subject=attempt.user,
+        changes={"attempt": attempt.pk, "user": attempt.user_id, "deadline": attempt.deadline_at.isoformat()},
     )
     return True
 
@@ -470,9 +476,10 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     _attempt_retotal(response.attempt)
     quiz_scores_changed.send(sender=Attempt, quiz_id=response.attempt.quiz_id, user_ids=[response.attempt.user_id])
     student_work_changed(user_ids=[response.attempt.user_id], lesson_id=response.attempt.quiz.lesson_id)
-    QuizAuditLog.objects.create(
-        quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
-        details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
+    audit_record(
+        course_id=response.attempt.quiz.lesson.course_id, actor=grader, action=Action.MANUAL_GRADE,
+        target=response.attempt.quiz.lesson.title, subject=response.attempt.user,
+        changes={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
     )
     return response
 
@@ -500,8 +507,9 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
     )
     student_work_changed(user_ids=[attempt.user_id for attempt in attempts], lesson_id=quiz.lesson_id)
     if changes:
-        QuizAuditLog.objects.create(
-            quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}
+        audit_record(
+            course_id=quiz.lesson.course_id, actor=actor, action=Action.REGRADE, target=quiz.lesson.title,
+            changes={"changed": changes, "attempts": len(attempts)},
         )
     return len(changes)
 

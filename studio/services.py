@@ -3,7 +3,7 @@
 Each function checks, acts through the owning app's own service where one
 exists (the GIFT import and its versioning, the CSV enrolment, the grading
 scheme, the prompt threads), does nothing when the wanted state is already
-there, and writes one `StudioAuditLog` line for every change. The caller
+there, and writes one line of the course's audit trail (`courses.audit`) for every change. The caller
 (a view or a command) has already checked that the actor may write.
 """
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coursesite.changes import changes_between
 from coursesite.errors import ActionRefused
+from courses.audit import Action, audit_record, audit_trail
 from courses.models import Course, Enrollment
 from courses.selectors import course_lead_instructor
 from courses.services import enrollment_remove, enrollment_update, enrollments_bulk_create_from_csv
@@ -40,31 +41,11 @@ from quizzes.services import (
     quiz_import_gift,
     quiz_settings_update,
 )
-from studio.models import StudioAuditLog
 
 
 
 class StudioError(ActionRefused):
     """A change the rules refuse; the message is for the instructor who tried it."""
-
-
-def _jsonable(value):
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def audit_record(*, course: Course, actor, action: str, target: str = "", changes: dict | None = None) -> StudioAuditLog:
-    return StudioAuditLog.objects.create(
-        course=course, actor=actor, action=action, target=str(target)[:300],
-        changes={key: _jsonable(value) for key, value in (changes or {}).items()},
-    )
 
 
 # --- Quiz content ---------------------------------------------------------------------------------
@@ -77,16 +58,9 @@ def studio_quiz_import(*, lesson: Lesson, text: str, actor) -> QuizImportReport:
     A hidden question stays hidden in its new version.
     """
     hidden = list(Question.objects.filter(quiz__lesson=lesson, is_active=True, is_hidden=True).values_list("key", flat=True))
-    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)
+    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)  # the import writes its audit line
     if hidden:
         Question.objects.filter(quiz=report.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
-    changed = report.created or report.updated or report.versioned or report.retired or report.deleted
-    if changed:
-        audit_record(
-            course=lesson.course, actor=actor, action="quiz_import", target=lesson.title,
-            changes={"created": report.created, "updated": report.updated, "versioned": report.versioned,
-                     "retired": report.retired, "deleted": report.deleted},
-        )
     return report
 
 
@@ -128,7 +102,7 @@ def studio_question_update(*, question: Question, text: str, actor) -> QuizImpor
     gifts = [edited if q.pk == question.pk else gift_from_question(q) for q in questions]
     hidden = {q.key for q in questions if q.is_hidden}
     try:
-        report = quiz_import_gift(lesson=question.quiz.lesson, text=write_gift(gifts), actor=actor)
+        report = quiz_import_gift(lesson=question.quiz.lesson, text=write_gift(gifts), actor=actor, record=False)
     except GiftImportError as exc:
         raise StudioError(str(exc)) from exc
     # A new version starts visible; keep what the instructor hid hidden.
@@ -297,7 +271,7 @@ def studio_enrollment_update(*, enrollment: Enrollment, actor, **values) -> dict
     changes = enrollment_update(enrollment=enrollment, by=actor, **values)
     if changes:
         audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=enrollment.user.email or enrollment.user.username,
-                     changes={"user_id": [enrollment.user_id, enrollment.user_id], **changes})
+                     subject=enrollment.user, changes=changes)
     return changes
 
 
@@ -305,7 +279,7 @@ def studio_enrollment_update(*, enrollment: Enrollment, actor, **values) -> dict
 def studio_enrollment_remove(*, enrollment: Enrollment, actor) -> None:
     """Remove a person from the course; the audit line keeps their role and group for a restore."""
     audit_record(course=enrollment.course, actor=actor, action="enrollment_remove", target=enrollment.user.email or enrollment.user.username,
-                 changes={"user_id": enrollment.user_id, "role": enrollment.role, "group": enrollment.group})
+                 subject=enrollment.user, changes={"role": enrollment.role, "group": enrollment.group})
     enrollment_remove(enrollment=enrollment, by=actor)
 
 
@@ -315,12 +289,12 @@ def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollm
     existing = Enrollment.objects.filter(course=course, user_id=user_id).first()
     if existing is not None:
         return existing
-    removal = StudioAuditLog.objects.filter(course=course, action="enrollment_remove", changes__user_id=user_id).first()
+    removal = audit_trail(course=course, actions=[Action.ENROLLMENT_REMOVE]).filter(subject_id=user_id).first()
     if removal is None:
         raise StudioError(_("This person was never removed from the course."))
     enrollment = Enrollment.objects.create(course=course, user_id=user_id, role=removal.changes.get("role", Enrollment.Role.STUDENT),
                                            group=removal.changes.get("group", ""))
-    audit_record(course=course, actor=actor, action="enrollment_restore", target=removal.target, changes={"user_id": user_id})
+    audit_record(course=course, actor=actor, action="enrollment_restore", target=removal.target, subject=removal.subject)
     return enrollment
 
 
@@ -367,7 +341,7 @@ def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None
     """
     existing = Course.objects.filter(slug=new_slug).first()
     if existing is not None:
-        if StudioAuditLog.objects.filter(course=existing, action="course_copy", changes__source=course.slug).exists():
+        if audit_trail(course=existing, actions=[Action.COURSE_COPY]).filter(changes__source=course.slug).exists():
             return existing
         raise StudioError(_("A course with the address “%(slug)s” already exists.") % {"slug": new_slug})
     delta = dt.timedelta(days=(starts_on - _term_start(course)).days)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Case, OuterRef, When
 from django.http import Http404
 
+from courses.audit import Action, audit_about
 from courses.models import Course, Enrollment
 from courses.signals import course_participation
 from coursesite.ids import id_or_404
 from discussions.models import Post
 from discussions.selectors import Participation
 from gradebook.computation import StudentGrade
-from gradebook.models import GradeOverride, GradeOverrideLog
+from gradebook.models import GradeOverride
 from gradebook.selectors.activity import ACTIVITY_FIELDS, _latest_subquery, activity_annotations, latest
 from gradebook.selectors.computed import (
     ATTEMPT_FIELDS,
@@ -120,7 +122,31 @@ def student_posts(*, course: Course, user, limit: int = 200) -> list[Post]:
     )
 
 
-def override_history(*, course: Course, student) -> tuple[list[GradeOverride], list[GradeOverrideLog]]:
+@dataclass(frozen=True)
+class OverrideChange:
+    """One line of a student's override history, read from the course's audit trail."""
+
+    created_at: datetime
+    actor: object
+    item_key: str
+    old_value: Decimal | None
+    new_value: Decimal | None
+    reason: str
+
+
+def _decimal_or_none(text) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def override_history(*, course: Course, student) -> tuple[list[GradeOverride], list[OverrideChange]]:
     current = list(GradeOverride.objects.filter(course=course, student=student).select_related("set_by").order_by("item_key"))
-    log = list(GradeOverrideLog.objects.filter(course=course, student=student).select_related("actor"))
+    entries = audit_about(course=course, subject=student, actions=[Action.OVERRIDE_SET, Action.OVERRIDE_CLEAR])
+    log = [
+        OverrideChange(
+            created_at=entry.created_at, actor=entry.actor, item_key=entry.changes.get("item", entry.target),
+            old_value=_decimal_or_none(entry.changes["value"][0]), new_value=_decimal_or_none(entry.changes["value"][1]),
+            reason=entry.reason,
+        )
+        for entry in entries
+    ]
     return current, log
