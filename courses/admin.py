@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import SuperuserOnlyAdminMixin
-from courses.models import Course, Enrollment
+from courses.models import AuditEntry, Course, Enrollment
 from courses.services import enrollments_bulk_create_from_csv
 
 __all__ = ["CourseScopedAdminMixin", "SuperuserOnlyAdminMixin", "TaughtCourseAdminMixin", "courses_taught_by"]
@@ -257,3 +257,22 @@ class EnrollmentAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
     list_filter = ("course", "role", "group")
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
     autocomplete_fields = ["user"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
+    """Read-only: the trail is written by the services (studio, overrides, moderation, grading)."""
+
+    list_display = ("created_at", "course", "actor", "action", "target", "subject")
+    list_filter = ("action",)
+    search_fields = ("target", "subject__username", "subject__last_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

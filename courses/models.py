@@ -81,3 +81,74 @@ class Enrollment(models.Model):
     def is_staff_role(self) -> bool:
         """Instructors and teaching assistants see everyone's work in the course."""
         return self.role in (self.Role.INSTRUCTOR, self.Role.TEACHING_ASSISTANT)
+
+
+class AuditEntry(models.Model):
+    """One line of a course's audit trail, whatever app wrote it: who did what, when, to what, from what to
+    what, and why. Never edited. Written through `courses.audit.audit_record` with a typed action; the
+    studio's « Modifications récentes », a student's override history and the admin read it."""
+
+    class Action(models.TextChoices):
+        # Studio: quiz content and settings
+        QUIZ_IMPORT = "quiz_import", _("Quiz imported")
+        QUESTION_EDIT = "question_edit", _("Question edited")
+        QUESTION_MOVE = "question_move", _("Question moved")
+        QUESTION_HIDE = "question_hide", _("Question hidden")
+        QUESTION_SHOW = "question_show", _("Question shown")
+        QUESTION_DELETE = "question_delete", _("Question deleted")
+        QUIZ_SETTINGS = "quiz_settings", _("Quiz settings changed")
+        # Studio: lessons, people, scheme, copies
+        LESSON_EDIT = "lesson_edit", _("Lesson edited")
+        LESSON_MOVE = "lesson_move", _("Lesson moved")
+        PROMPT_ADD = "prompt_add", _("Prompt added")
+        PROMPT_EDIT = "prompt_edit", _("Prompt changed")
+        ENROL_CSV = "enrol_csv", _("People enrolled")
+        ENROLLMENT_EDIT = "enrollment_edit", _("Enrolment changed")
+        ENROLLMENT_REMOVE = "enrollment_remove", _("Removed from the course")
+        ENROLLMENT_RESTORE = "enrollment_restore", _("Enrolment restored")
+        INVITATION_RESEND = "invitation_resend", _("Invitation sent again")
+        GRADING_SCHEME = "grading_scheme", _("Grading scheme changed")
+        COURSE_COPY = "course_copy", _("Course created as a copy")
+        COURSE_COPIED = "course_copied", _("Course copied")
+        # Gradebook overrides
+        OVERRIDE_SET = "override_set", _("Grade overridden")
+        OVERRIDE_CLEAR = "override_clear", _("Grade override cleared")
+        # Discussion moderation
+        PIN = "pin", _("Thread pinned")
+        UNPIN = "unpin", _("Thread unpinned")
+        LOCK = "lock", _("Thread locked")
+        UNLOCK = "unlock", _("Thread unlocked")
+        HIDE = "hide", _("Post hidden")
+        UNHIDE = "unhide", _("Post shown again")
+        ENDORSE = "endorse", _("Reply endorsed")
+        UNENDORSE = "unendorse", _("Endorsement removed")
+        # Quiz grading
+        REGRADE = "regrade", _("Attempts regraded")
+        MANUAL_GRADE = "manual_grade", _("Answer graded by hand")
+        AUTO_SUBMIT = "auto_submit", _("Attempt submitted when time ran out")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    # What was acted on, in words (a lesson's title, a question's title, an e-mail address)…
+    target = models.CharField(_("what"), max_length=300, blank=True)
+    # …and, where it is about one person (an override, an enrolment), that person.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("about")
+    )
+    # {"field": [old, new], ...} or the action's own facts (counts, slugs, an item key).
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["course", "-created_at"]),
+            models.Index(fields=["course", "subject", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {self.get_action_display()} {self.target}"

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.services import invitations_create
+from coursesite.changes import changes_apply, changes_between
+from coursesite.errors import ActionRefused
 from courses.models import Course, Enrollment
 from courses.signals import student_work_changed
 
@@ -132,3 +134,34 @@ def instructor_admin_access_grant(*, user) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+class EnrollmentError(ActionRefused):
+    """A change of enrolment the rules refuse (one's own role, removing oneself); for the person who tried it."""
+
+
+ENROLLMENT_EDITABLE_FIELDS = ("role", "group")
+
+
+@transaction.atomic
+def enrollment_update(*, enrollment: Enrollment, by, **values) -> dict[str, list]:
+    """Change a person's role or group in the course, by `by` (never their own role). {field: [old, new]}."""
+    unknown = set(values) - set(ENROLLMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown enrolment fields: {sorted(unknown)}")
+    changes = changes_between(enrollment, values)
+    if "role" in changes and enrollment.user_id == by.pk:
+        raise EnrollmentError(_("You cannot change your own role."))
+    changes_apply(enrollment, values)
+    if changes:
+        enrollment.save(update_fields=list(changes))
+    return changes
+
+
+@transaction.atomic
+def enrollment_remove(*, enrollment: Enrollment, by) -> None:
+    """Remove a person from the course. Their work (attempts, posts, progress) stays; re-enrolling brings it back."""
+    if enrollment.user_id == by.pk:
+        raise EnrollmentError(_("You cannot remove yourself from the course."))
+    enrollment.delete()
+

@@ -1,6 +1,10 @@
 """Security headers the framework does not set by itself."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+from coursesite.errors import BadPayload
 
 # Scripts and style sheets only from this site; no inline script anywhere. Inline style
 # *attributes* stay allowed (progress bar widths), style elements do not.
@@ -32,3 +36,18 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class BadPayloadMiddleware:
+    """A `BadPayload` that no view caught is a request no page of this site sends: 400, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, BadPayload):
+            return HttpResponseBadRequest(_("This form is not one this site sends."))
+        return None

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lti",
     "review",
     "demo",
+    # The composition root: the site's URLs and the commands that compose several apps (import_course).
+    "coursesite",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coursesite.security.ContentSecurityPolicyMiddleware",
+    # A request no page of the site sends gets 400, whichever view it reached (coursesite.errors).
+    "coursesite.security.BadPayloadMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

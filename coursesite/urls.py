@@ -13,6 +13,21 @@ from accounts.views import (
 )
 from coursesite.health import healthz, livez
 
+# The course namespace (`courses:`): each app's pages under /courses/<course>/, mounted here, at the
+# composition root, so that no app routes to another app's views and the layers stay one way.
+course_pages = [
+    path("", include("courses.urls")),
+    path("<slug:course>/", include("lessons.course_urls")),
+    # The student's own standing is the gradebook's page (`courses:progress`).
+    path("<slug:course>/", include("gradebook.student_urls")),
+    path("<slug:course>/lessons/", include("lessons.urls")),
+    path("<slug:course>/", include("quizzes.urls")),
+    path("<slug:course>/", include("discussions.urls")),
+    path("<slug:course>/", include("gradebook.urls")),
+    path("<slug:course>/studio/", include("studio.urls")),
+    path("<slug:course>/", include("review.urls")),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
     # Before Django's own: the same page and name, with the e-mails throttled.
@@ -27,7 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
-    path("courses/", include("courses.urls")),
+    path("courses/", include((course_pages, "courses"))),
     path("notifications/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),
     path("lti/", include("lti.urls")),

@@ -109,27 +109,3 @@ class ThreadReadState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="read_state_one_per_thread_and_user")]
-
-
-class ModerationLog(models.Model):
-    class Action(models.TextChoices):
-        PIN = "pin", _("Pinned")
-        UNPIN = "unpin", _("Unpinned")
-        LOCK = "lock", _("Locked")
-        UNLOCK = "unlock", _("Unlocked")
-        HIDE = "hide", _("Hidden")
-        UNHIDE = "unhide", _("Shown again")
-        ENDORSE = "endorse", _("Endorsed")
-        UNENDORSE = "unendorse", _("Endorsement removed")
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="moderation_log")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_log")
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("moderation entry")
-        verbose_name_plural = _("moderation log")
-        ordering = ["-created_at"]

@@ -11,6 +11,7 @@ from courses.selectors import CourseAccess
 from coursesite.ids import id_or_404
 from discussions.models import Post, Thread, ThreadFollow, ThreadReadState
 from lessons.models import DiscussionPrompt
+from lessons.selectors import visible_to_students
 
 THREADS_PER_PAGE = 25
 REPLIES_PER_PAGE = 30
@@ -43,15 +44,22 @@ def lesson_threads_page(*, lesson, user, is_staff: bool, page_number=1):
 
 
 def thread_access(*, access: CourseAccess, thread_id: int) -> Thread:
-    """The thread if it belongs to the course the user was let into; 404 otherwise."""
-    thread = Thread.objects.select_related("lesson", "author").filter(pk=id_or_404(thread_id), lesson__course=access.course).first()
+    """The thread if it belongs to the course the user was let into and its lesson is visible to them; 404 otherwise."""
+    threads = Thread.objects.select_related("lesson", "author").filter(pk=id_or_404(thread_id), lesson__course=access.course)
+    if not access.is_staff:
+        threads = threads.filter(visible_to_students("lesson__"))
+    thread = threads.first()
     if thread is None:
         raise Http404
     return thread
 
 
 def post_access(*, access: CourseAccess, post_id: int) -> Post:
-    post = Post.objects.select_related("thread__lesson", "author").filter(pk=id_or_404(post_id), thread__lesson__course=access.course).first()
+    """The post if its thread passes `thread_access`'s rule; 404 otherwise."""
+    posts = Post.objects.select_related("thread__lesson", "author").filter(pk=id_or_404(post_id), thread__lesson__course=access.course)
+    if not access.is_staff:
+        posts = posts.filter(visible_to_students("thread__lesson__"))
+    post = posts.first()
     if post is None:
         raise Http404
     return post
@@ -93,11 +101,14 @@ class Participation:
         return self.prompts_total > 0 and self.prompts_answered >= self.prompts_total
 
 
-def participation_by_student(*, course, user_ids: list[int] | None = None) -> dict[tuple[int, int], Participation]:
+def participation_by_student(
+    *, course, user_ids: list[int] | None = None, prompts_total: dict[int, int] | None = None
+) -> dict[tuple[int, int], Participation]:
     """Per (user id, lesson id): threads started, replies, endorsed replies and prompts answered.
 
-    Two queries whatever the class size, both aggregated by the database: one
-    row per student and lesson, and the count of active prompts per lesson.
+    The one participation rule (the gradebook counts with it). Two queries whatever the class size,
+    both aggregated by the database: one row per student and lesson, and the count of active prompts
+    per lesson, which a caller that already holds it passes as `prompts_total` (then one query).
     Removed and hidden posts do not count.
     """
     reply = Q(is_opening=False)
@@ -114,12 +125,13 @@ def participation_by_student(*, course, user_ids: list[int] | None = None) -> di
         )
         .order_by()
     )
-    prompts_total = dict(
-        DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
-        .values("lesson_id")
-        .annotate(n=Count("pk"))
-        .values_list("lesson_id", "n")
-    )
+    if prompts_total is None:
+        prompts_total = dict(
+            DiscussionPrompt.objects.filter(lesson__course=course, is_active=True)
+            .values("lesson_id")
+            .annotate(n=Count("pk"))
+            .values_list("lesson_id", "n")
+        )
     return {
         (author_id, lesson_id): Participation(
             threads_started=started, replies=replies, endorsed=endorsed, prompts_answered=prompts,

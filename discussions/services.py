@@ -1,7 +1,7 @@
 """Writes about discussions: threads, posts, moderation, following and reading.
 
 Each moderation action checks, acts, does nothing when already in the wanted
-state, and writes a ModerationLog row when it changed something.
+state, and writes a line of the course's audit trail (`courses.audit`) when it changed something.
 """
 
 from dataclasses import dataclass
@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from discussions.models import MAX_POST_LENGTH, ModerationLog, Post, PostRevision, Thread, ThreadFollow, ThreadReadState
+from coursesite.errors import ActionRefused
+from discussions.models import MAX_POST_LENGTH, Post, PostRevision, Thread, ThreadFollow, ThreadReadState
 from discussions.rendering import render_markdown
+from courses.audit import Action, audit_record
 from courses.signals import student_work_changed
 from lessons.models import Lesson
 from notifications.models import Notification
@@ -25,7 +27,7 @@ RATE_LIMIT_POSTS = 10
 RATE_LIMIT_WINDOW = timedelta(minutes=1)
 
 
-class DiscussionError(Exception):
+class DiscussionError(ActionRefused):
     """An action the rules refuse; the message is for the person who tried it."""
 
 
@@ -187,7 +189,11 @@ def post_delete(*, post: Post, user) -> Post:
 
 
 def _log(*, actor, action: str, thread: Thread, post: Post | None = None, reason: str = "") -> None:
-    ModerationLog.objects.create(actor=actor, action=action, thread=thread, post=post, reason=reason)
+    facts = {"thread": thread.pk, **({"post": post.pk} if post is not None else {})}
+    audit_record(
+        course=thread.lesson.course, actor=actor, action=action, target=thread.title,
+        subject=post.author if post is not None else None, changes=facts, reason=reason,
+    )
 
 
 @transaction.atomic
@@ -196,7 +202,7 @@ def thread_set_pinned(*, thread: Thread, actor, pinned: bool) -> bool:
         return False
     thread.is_pinned = pinned
     thread.save(update_fields=["is_pinned"])
-    _log(actor=actor, action=ModerationLog.Action.PIN if pinned else ModerationLog.Action.UNPIN, thread=thread)
+    _log(actor=actor, action=Action.PIN if pinned else Action.UNPIN, thread=thread)
     return True
 
 
@@ -206,7 +212,7 @@ def thread_set_locked(*, thread: Thread, actor, locked: bool) -> bool:
         return False
     thread.is_locked = locked
     thread.save(update_fields=["is_locked"])
-    _log(actor=actor, action=ModerationLog.Action.LOCK if locked else ModerationLog.Action.UNLOCK, thread=thread)
+    _log(actor=actor, action=Action.LOCK if locked else Action.UNLOCK, thread=thread)
     return True
 
 
@@ -221,7 +227,7 @@ def post_hide(*, post: Post, actor, reason: str) -> bool:
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _notices_refresh(post)
     student_work_changed(user_ids=[post.author_id] if post.author_id else [], lesson_id=post.thread.lesson_id)
-    _log(actor=actor, action=ModerationLog.Action.HIDE, thread=post.thread, post=post, reason=reason[:300])
+    _log(actor=actor, action=Action.HIDE, thread=post.thread, post=post, reason=reason[:300])
     return True
 
 
@@ -233,7 +239,7 @@ def post_unhide(*, post: Post, actor) -> bool:
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _notices_refresh(post)
     student_work_changed(user_ids=[post.author_id] if post.author_id else [], lesson_id=post.thread.lesson_id)
-    _log(actor=actor, action=ModerationLog.Action.UNHIDE, thread=post.thread, post=post)
+    _log(actor=actor, action=Action.UNHIDE, thread=post.thread, post=post)
     return True
 
 
@@ -246,7 +252,7 @@ def post_set_endorsed(*, post: Post, actor, endorsed: bool) -> bool:
     post.endorsed_at, post.endorsed_by = (timezone.now(), actor) if endorsed else (None, None)
     post.save(update_fields=["endorsed_at", "endorsed_by"])
     _log(
-        actor=actor, action=ModerationLog.Action.ENDORSE if endorsed else ModerationLog.Action.UNENDORSE,
+        actor=actor, action=Action.ENDORSE if endorsed else Action.UNENDORSE,
         thread=post.thread, post=post,
     )
     return True

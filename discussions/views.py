@@ -26,7 +26,7 @@ from discussions.services import (
     thread_set_locked,
     thread_set_pinned,
 )
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 
 
 def _preview_or_save(request, form, *, save, message, url_for):
@@ -56,7 +56,7 @@ def _thread_url(course_slug, thread_id, anchor=""):
 @login_required
 def lesson_discussion(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     form = ThreadForm(request.POST or None)
     done, preview = _preview_or_save(
         request, form,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from courses.admin import TaughtCourseAdminMixin
-from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
+from gradebook.models import GradeOverride, GradingScheme
 
 
 @admin.register(GradingScheme)
@@ -28,9 +28,3 @@ class GradeOverrideAdmin(ReadOnlyAdmin):
     list_filter = ("course",)
     search_fields = ("student__username", "student__last_name")
 
-
-@admin.register(GradeOverrideLog)
-class GradeOverrideLogAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "course", "student", "item_key", "old_value", "new_value", "actor", "reason")
-    list_filter = ("course",)
-    search_fields = ("student__username", "student__last_name")

@@ -223,14 +223,6 @@ class ItemGrade:
     late: bool = False
     to_grade: bool = False  # some attempt waits for an essay grade (even if another one already counts)
 
-    @property
-    def counts_so_far(self) -> bool:
-        return self.state in (ItemState.GRADED, ItemState.MISSING, ItemState.OVERRIDDEN)
-
-    @property
-    def counts_projected(self) -> bool:
-        return self.state != ItemState.TO_GRADE
-
 
 @dataclass(slots=True)
 class StudentGrade:
@@ -245,10 +237,6 @@ class StudentGrade:
     @property
     def pending_count(self) -> int:
         return sum(1 for item in self.items.values() if item.to_grade)
-
-    @property
-    def past_due_count(self) -> int:
-        return sum(1 for item in self.items.values() if item.state == ItemState.MISSING)
 
     def item(self, category: str, lesson_id: int) -> ItemGrade | None:
         return self.items.get(item_key(category, lesson_id))

@@ -61,9 +61,10 @@ def _formatter():
     return number
 
 
-def gradebook_csv_chunks(*, course: Course, now=None) -> Iterator[str]:
-    """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk (from the kept standings)."""
-    frame, students = gradebook_values_stream(course=course, now=now)
+def gradebook_csv_chunks(*, course: Course, frame=None, now=None) -> Iterator[str]:
+    """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk (from the kept standings,
+    which the caller brought up to date: pass the frame `standings_fresh_frame` returned)."""
+    frame, students = gradebook_values_stream(course=course, frame=frame, now=now)
     number = _formatter()
     writer = csv.writer(_Line())
     keys, headers = [], []

@@ -100,32 +100,6 @@ class GradeOverride(models.Model):
         return f"{self.student} – {self.item_key}: {self.value}"
 
 
-class GradeOverrideLog(models.Model):
-    """Every change to an override: who, when, from what to what, and why. Never edited."""
-
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_override_log")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    item_key = models.CharField(_("item"), max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    old_value = models.DecimalField(_("old value"), max_digits=5, decimal_places=2, null=True, blank=True)
-    new_value = models.DecimalField(
-        _("new value"), max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("Empty: override cleared.")
-    )
-    reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("grade override entry")
-        verbose_name_plural = _("grade override audit trail")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(old_value__isnull=False) | Q(new_value__isnull=False), name="grade_override_log_changes_something"
-            ),
-        ]
-        indexes = [models.Index(fields=["course", "student", "-created_at"])]
-
-
 class Standing(models.Model):
     """A student's standing in a course as `gradebook.selectors.gradebook_rows` computes it, kept up to date.
 
@@ -150,7 +124,7 @@ class Standing(models.Model):
     letter = models.CharField(max_length=12, blank=True)
     pending_count = models.PositiveSmallIntegerField(default=0)
     last_activity = models.DateTimeField(null=True)  # `gradebook.selectors.activity`'s rule
-    # The grid's name order and search, accents folded as `gradebook.selectors.sorting._folded` does.
+    # The grid's name order and search, accents folded as `gradebook.selectors.sorting.folded` does.
     name_key = models.CharField(max_length=500)
     search_text = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)

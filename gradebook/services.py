@@ -1,7 +1,7 @@
 """Writes for the gradebook: the grading scheme and instructors' overrides.
 
 Overrides follow the moderation pattern: check, act, do nothing when already
-in the wanted state, and write an audit row (`GradeOverrideLog`) for every
+in the wanted state, and write an audit row (`courses.audit`) for every
 change.
 """
 
@@ -10,9 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coursesite.changes import changes_apply
+from coursesite.errors import ActionRefused
+from courses.audit import Action, audit_record
 from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
-from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
+from gradebook.models import GradeOverride, GradingScheme
 from gradebook.signals import grade_override_changed
 from gradebook.standings import standings_refresh
 from lessons.models import Lesson
@@ -24,7 +27,7 @@ SCHEME_FIELDS = (
 )
 
 
-class GradebookError(Exception):
+class GradebookError(ActionRefused):
     """A change the rules refuse; the message is for the instructor who tried it."""
 
 
@@ -47,9 +50,7 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         except ValueError as exc:
             raise GradebookError(str(exc)) from exc
         values["letter_scale"] = [{"letter": g.letter, "min": _json_number(g.minimum)} for g in letters]
-    changed = [name for name, value in values.items() if getattr(scheme, name) != value]
-    for name in changed:
-        setattr(scheme, name, values[name])
+    changed = list(changes_apply(scheme, values))
     if scheme.quiz_weight + scheme.participation_weight + scheme.reading_weight != 100:
         raise GradebookError(_("The three weights must add up to 100."))
     if scheme.pk is None:
@@ -120,8 +121,9 @@ def grade_override_set(*, course: Course, student, item: str, value, reason: str
     else:
         override.value, override.reason, override.set_by = value, reason, actor
         override.save(update_fields=["value", "reason", "set_by", "updated_at"])
-    GradeOverrideLog.objects.create(
-        course=course, student=student, item_key=item, actor=actor, old_value=old, new_value=value, reason=reason
+    audit_record(
+        course=course, actor=actor, action=Action.OVERRIDE_SET, target=item, subject=student,
+        changes={"item": item, "value": [old, value]}, reason=reason,
     )
     grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)
     standings_refresh(course=course, user_ids=[student.pk])
@@ -135,8 +137,9 @@ def grade_override_clear(*, course: Course, student, item: str, actor, reason: s
     override = GradeOverride.objects.select_for_update().filter(course=course, student=student, item_key=item).first()
     if override is None:
         return False
-    GradeOverrideLog.objects.create(
-        course=course, student=student, item_key=item, actor=actor, old_value=override.value, new_value=None, reason=reason
+    audit_record(
+        course=course, actor=actor, action=Action.OVERRIDE_CLEAR, target=item, subject=student,
+        changes={"item": item, "value": [override.value, None]}, reason=reason,
     )
     override.delete()
     grade_override_changed.send(sender=GradeOverride, course=course, student=student, item=item)

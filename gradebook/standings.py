@@ -31,7 +31,7 @@ from gradebook.computation import StudentGrade
 from gradebook.models import Standing
 from gradebook.selectors.computed import gradebook_rows
 from gradebook.selectors.frame import GradebookFrame, frame_fingerprint, gradebook_frame
-from gradebook.selectors.sorting import _folded
+from gradebook.selectors.sorting import folded
 
 UPSERT_BATCH = 500
 REFRESH_CHUNK = 1000  # students per transaction when a whole class is stale
@@ -66,8 +66,8 @@ def grade_to_json(grade: StudentGrade) -> dict:
 def name_fields(user) -> dict:
     """The folded name key (the grid's order: last name, first name, username) and search text."""
     return {
-        "name_key": NAME_SEPARATOR.join((_folded(user.last_name), _folded(user.first_name), user.username)),
-        "search_text": _folded(f"{user.first_name} {user.last_name} {user.username} {user.email}"),
+        "name_key": NAME_SEPARATOR.join((folded(user.last_name), folded(user.first_name), user.username)),
+        "search_text": folded(f"{user.first_name} {user.last_name} {user.username} {user.email}"),
     }
 
 
@@ -133,6 +133,14 @@ def standings_refresh_stale(*, course: Course, frame: GradebookFrame | None = No
         with transaction.atomic():
             standings_refresh(course=course, user_ids=stale[start:start + REFRESH_CHUNK], frame=frame)
     return len(stale)
+
+
+def standings_fresh_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
+    """The course's frame, after bringing every stale standing up to date: what a page or task that shows
+    kept standings calls before reading them (the selectors themselves never write)."""
+    frame = gradebook_frame(course=course, now=now)
+    standings_refresh_stale(course=course, frame=frame)
+    return frame
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """The student's own page, owned by the gradebook but named in the course's namespace (`courses:progress`):
-included without a namespace of its own by `courses/urls.py`."""
+mounted without a namespace of its own by `coursesite/urls.py`."""
 
 from django.urls import path
 

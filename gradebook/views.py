@@ -11,10 +11,11 @@ from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category
 from gradebook.export import gradebook_csv_chunks
 from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
 from gradebook.histogram import histogram_bars
+from gradebook.standings import standings_fresh_frame
+from gradebook.signals import progress_page_extras, quiz_statistics_extras
 from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 from quizzes.selectors import quiz_for_lesson
-from review.selectors import lesson_retention, question_retention, review_summary
 
 INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
 # One screen shows this many students; sorting and filters apply to the whole class before paging.
@@ -34,10 +35,11 @@ def gradebook_index(request, course):
         "group": request.GET.get("group", ""),
         "search": request.GET.get("q", "").strip(),
     }
-    # Filters, sort and paging run in the database over the kept standings: the cost is one page's.
+    # Filters, sort and paging run in the database over the kept standings (first brought up to date):
+    # the cost is one page's.
     result = selectors.gradebook_page(
-        course=access.course, sort=request.GET.get("sort", "name"), page_number=request.GET.get("page"),
-        per_page=ROWS_PER_PAGE, **filters,
+        course=access.course, frame=standings_fresh_frame(course=access.course), sort=request.GET.get("sort", "name"),
+        page_number=request.GET.get("page"), per_page=ROWS_PER_PAGE, **filters,
     )
     page = result.page
     keys = result.frame.item_keys()
@@ -78,7 +80,7 @@ def _without(request, *names: str) -> str:
 def gradebook_csv(request, course):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course)),
+        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course, frame=standings_fresh_frame(course=access.course))),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{access.course.slug}-gradebook.csv"'
@@ -173,7 +175,7 @@ def _lesson_rows(standing) -> list[dict]:
 @login_required
 def quiz_statistics(request, course, lesson):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     quiz = quiz_for_lesson(lesson=lesson_obj)
     stats = selectors.quiz_statistics_for(quiz=quiz)
     context = {
@@ -183,9 +185,8 @@ def quiz_statistics(request, course, lesson):
         "quiz": quiz,
         "stats": stats,
         "bars": histogram_bars(stats.histogram),
-        # Spaced review: what the class still remembers, per question of this quiz and per lesson.
-        "retention": question_retention(quiz=quiz),
-        "lesson_retention": lesson_retention(course=access.course),
+        # The apps above (spaced review: what the class still remembers, per question and per lesson).
+        **quiz_statistics_extras(quiz=quiz, course=access.course),
     }
     return render(request, "gradebook/quiz_statistics.html", context)
 
@@ -222,7 +223,7 @@ def student_progress(request, course):
         "scheme": standing.frame.scheme,
         "lesson_rows": _lesson_rows(standing),
         "progress": standing,  # for courses/_progress_bar.html
-        "review": review_summary(course=access.course, user=request.user),
+        **progress_page_extras(course=access.course, user=request.user),  # the apps above: the review summary
         # The reviews' participation item, when the credit is on and the student has cards.
         "review_item": standing.grade.items.get(REVIEW_KEY),
     }

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from coursesite.errors import ActionRefused
+
 COURSE_FILE = "course.yml"
 
 # Lines that start a list item in the seeds: dashes and bullets, or "1." numbering.
@@ -24,7 +26,7 @@ NUMBERED_RE = re.compile(r"^(\d{1,2})\.\s+")
 WHITESPACE_RE = re.compile(r"\s+")
 
 
-class SeedFileError(Exception):
+class SeedFileError(ActionRefused):
     """A seed or companion file that cannot be imported; names the file and the field."""
 
     def __init__(self, path: Path, field_name: str, message: str):

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from courses.models import Course
+from courses.selectors import CourseAccess
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
 
 
@@ -36,10 +37,20 @@ class CourseProgress:
         return next((s.lesson for s in self.standings if not s.read_at), None)
 
 
+def visible_to_students(lesson_path: str = "") -> Q:
+    """The one rule of what students may see of a course: a lesson that is published.
+
+    `lesson_path` leads from the queried model to its lesson ("quiz__lesson__" from a card, "lesson__"
+    from a quiz). Every student-facing read (pages, reminders, review, the calendar, the gradebook)
+    filters through this, so a later rule (a release date) is written here once.
+    """
+    return Q(**{f"{lesson_path}is_published": True})
+
+
 def course_lessons(*, course: Course, published_only: bool = False) -> QuerySet[Lesson]:
     # The page lists lessons, not their text: leave the heavy JSON out.
     lessons = Lesson.objects.filter(course=course).defer("blocks").order_by("position")
-    return lessons.filter(is_published=True) if published_only else lessons
+    return lessons.filter(visible_to_students()) if published_only else lessons
 
 
 def course_progress(*, course: Course, user, published_only: bool = False) -> CourseProgress:
@@ -51,26 +62,30 @@ def course_progress(*, course: Course, user, published_only: bool = False) -> Co
     return CourseProgress(standings=[LessonStanding(lesson=l, read_at=read.get(l.pk)) for l in lessons])
 
 
-def lesson_for_course(*, course: Course, slug: str, published_only: bool = False) -> Lesson:
-    """The lesson with its active prompts; the caller has already checked access to `course`.
+def lesson_access(*, access: CourseAccess, slug: str) -> Lesson:
+    """The one permission-checked way to open a lesson: its active prompts and quiz, in one query.
 
-    With `published_only` (students), an unpublished lesson is 404 as if it did not exist.
+    Staff see every lesson of the course; a student gets 404 for a lesson not visible to students,
+    as if it did not exist. Everything hanging off a lesson (its quiz, threads, attempts) goes through
+    this rule, so "unpublished" is never a flag a caller must remember.
     """
     active_prompts = Prefetch(
         "prompts", queryset=DiscussionPrompt.objects.filter(is_active=True).order_by("position"), to_attr="active_prompts"
     )
     try:
         # The quiz (if any) comes in the same query: the lesson page links to it.
-        lessons = Lesson.objects.filter(is_published=True) if published_only else Lesson.objects
-        return lessons.select_related("quiz").prefetch_related(active_prompts).get(course=course, slug=slug)
+        lessons = Lesson.objects if access.is_staff else Lesson.objects.filter(visible_to_students())
+        return lessons.select_related("quiz").prefetch_related(active_prompts).get(course=access.course, slug=slug)
     except Lesson.DoesNotExist:
         raise Http404 from None
 
 
-def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    siblings = list(
-        Lesson.objects.filter(course_id=lesson.course_id).only("slug", "title", "position").order_by("position")
-    )
+def lesson_neighbours(*, access: CourseAccess, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after, among those the viewer may open (a student never gets a link to a hidden one)."""
+    siblings = Lesson.objects.filter(course_id=lesson.course_id)
+    if not access.is_staff:
+        siblings = siblings.filter(visible_to_students())
+    siblings = list(siblings.only("slug", "title", "position").order_by("position"))
     index = next(i for i, s in enumerate(siblings) if s.pk == lesson.pk)
     previous = siblings[index - 1] if index > 0 else None
     following = siblings[index + 1] if index + 1 < len(siblings) else None

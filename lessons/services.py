@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from coursesite.changes import changes_apply, changes_save
 from courses.models import Course
 from courses.signals import student_work_changed
 from lessons.models import DiscussionPrompt, Lesson, LessonProgress
@@ -31,10 +33,7 @@ class ImportReport:
 
 
 def _apply(instance, values: dict) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    return changed
+    return list(changes_apply(instance, values))
 
 
 def _prompts_sync(*, lesson: Lesson, document: LessonDocument) -> bool:
@@ -124,3 +123,52 @@ def lesson_mark_read(*, lesson: Lesson, user) -> LessonProgress:
 def lesson_mark_unread(*, lesson: Lesson, user) -> None:
     if LessonProgress.objects.filter(lesson=lesson, user=user).delete()[0]:
         student_work_changed(user_ids=[user.pk], course_id=lesson.course_id)
+
+
+# --- Lessons and prompts written from the studio: each returns what changed, for the caller's audit ------
+
+LESSON_EDITABLE_FIELDS = ("title", "summary", "objectives", "is_published")
+PROMPT_EDITABLE_FIELDS = ("title", "body", "is_active")
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, **values) -> dict[str, list]:
+    """Change a lesson's title, summary, objectives or publication; only what changed is saved. {field: [old, new]}."""
+    return changes_save(lesson, values, allowed=LESSON_EDITABLE_FIELDS, touch=("updated_at",))
+
+
+@transaction.atomic
+def lesson_move(*, lesson: Lesson, direction: str, seen_at: int | None = None) -> bool:
+    """Swap the lesson with its neighbour above ("up") or below ("down"); False at either end.
+
+    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post) finds it
+    moved already and does nothing.
+    """
+    siblings = list(Lesson.objects.select_for_update().filter(course_id=lesson.course_id).order_by("position"))
+    index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other_index < len(siblings) or seen_at not in (None, index):
+        return False
+    other = siblings[other_index]
+    first, second = lesson.position, other.position
+    # Positions are unique per course: one row is parked out of the way while the two swap.
+    lesson.position = first + PARKING_OFFSET
+    lesson.save(update_fields=["position"])
+    other.position = first
+    other.save(update_fields=["position"])
+    lesson.position = second
+    lesson.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def prompt_add(*, lesson: Lesson, title: str, body: str) -> DiscussionPrompt:
+    last = lesson.prompts.aggregate(last=Max("position"))["last"] or 0
+    return DiscussionPrompt.objects.create(lesson=lesson, position=last + 1, title=title.strip(), body=body.strip())
+
+
+@transaction.atomic
+def prompt_update(*, prompt: DiscussionPrompt, **values) -> dict[str, list]:
+    """Reword a prompt or retire it (is_active False) / bring it back; answers are never deleted. {field: [old, new]}."""
+    return changes_save(prompt, values, allowed=PROMPT_EDITABLE_FIELDS)
+

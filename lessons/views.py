@@ -5,24 +5,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.selectors import course_access
-from discussions.selectors import lesson_threads
-from lessons.selectors import lesson_for_course, lesson_neighbours, lesson_read_at
+from lessons.selectors import course_progress, lesson_access, lesson_neighbours, lesson_read_at
 from lessons.services import lesson_mark_read, lesson_mark_unread
+from lessons.signals import lesson_page_extras
+
+
+@login_required
+def course_home(request, course):
+    """The course page: its lessons with the reader's progress (students see what is visible to them)."""
+    access = course_access(user=request.user, slug=course)
+    progress = course_progress(course=access.course, user=request.user, published_only=not access.is_staff)
+    return render(request, "lessons/course_home.html", {"access": access, "course": access.course, "progress": progress})
 
 
 @login_required
 def lesson_detail(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
-    previous, following = lesson_neighbours(lesson=lesson_obj)
+    lesson_obj = lesson_access(access=access, slug=lesson)
+    previous, following = lesson_neighbours(access=access, lesson=lesson_obj)
     context = {
         "access": access,
         "course": access.course,
         "lesson": lesson_obj,
         "read_at": lesson_read_at(lesson=lesson_obj, user=request.user),
         "quiz": getattr(lesson_obj, "quiz", None),
-        # The most recent threads; the discussion page has them all, paginated.
-        "threads": lesson_threads(lesson=lesson_obj, user=request.user, is_staff=access.is_staff)[:10],
+        # The apps above add their part of the page (discussions: the most recent threads).
+        **lesson_page_extras(lesson=lesson_obj, user=request.user, is_staff=access.is_staff),
         "previous": previous,
         "following": following,
     }
@@ -33,7 +41,7 @@ def lesson_detail(request, course, lesson):
 @require_POST
 def lesson_read_toggle(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     if request.POST.get("read") == "0":
         lesson_mark_unread(lesson=lesson_obj, user=request.user)
         messages.info(request, _("The lesson is marked as not read."))

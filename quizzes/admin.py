@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.admin import CourseScopedAdminMixin, TaughtCourseAdminMixin
-from quizzes.models import Attempt, Question, Quiz, QuizAuditLog
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.services import quiz_regrade
 
 
@@ -79,18 +79,6 @@ class AttemptAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(QuizAuditLog)
-class QuizAuditLogAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
-    course_lookup = "quiz__lesson__course"
-    list_display = ("created_at", "quiz", "action", "actor")
-    list_filter = ("action",)
-    readonly_fields = ("quiz", "actor", "action", "details", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 

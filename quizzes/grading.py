@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from coursesite.errors import BadPayload  # plain Python, like this module
+
 MAX_TEXT_LENGTH = 10_000
 CATCH_ALL = "*"
 
@@ -47,7 +49,7 @@ QUESTION_TYPES = frozenset(
 TRUEFALSE_IDS = ("true", "false")
 
 
-class InvalidResponse(ValueError):
+class InvalidResponse(BadPayload):
     """A payload no genuine quiz page sends: wrong type, unknown id, over-long text...
 
     Messages never echo the submitted value: they end up in an HTTP response

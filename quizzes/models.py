@@ -211,24 +211,3 @@ class Response(models.Model):
                 name="response_fraction_in_range",
             ),
         ]
-
-
-class QuizAuditLog(models.Model):
-    """Who changed grades or keys, when, and from what to what."""
-
-    class Action(models.TextChoices):
-        IMPORT = "import", _("Questions imported")
-        REGRADE = "regrade", _("Attempts regraded")
-        MANUAL_GRADE = "manual_grade", _("Answer graded by hand")
-        AUTO_SUBMIT = "auto_submit", _("Attempt submitted when time ran out")
-
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="audit_log")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    details = models.JSONField(_("details"), default=dict)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("quiz audit entry")
-        verbose_name_plural = _("quiz audit trail")
-        ordering = ["-created_at"]

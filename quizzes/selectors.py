@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from courses.selectors import CourseAccess
 from coursesite.ids import id_or_404
 from lessons.models import Lesson
+from lessons.selectors import visible_to_students
 from quizzes import grading
 from quizzes.models import Attempt, Question, Quiz, Response
 
@@ -23,13 +24,13 @@ def quiz_for_lesson(*, lesson: Lesson) -> Quiz:
 def attempt_access(*, access: CourseAccess, user, attempt_id: int) -> Attempt:
     """The attempt if it belongs to this course and the user may see it: its owner, or the course's staff.
 
-    Anyone else gets 404, so attempt ids reveal nothing.
+    Anyone else gets 404, so attempt ids reveal nothing; so does a student's own attempt once its
+    lesson is no longer visible to students.
     """
-    attempt = (
-        Attempt.objects.select_related("quiz__lesson", "user")
-        .filter(pk=id_or_404(attempt_id), quiz__lesson__course=access.course)
-        .first()
-    )
+    attempts = Attempt.objects.select_related("quiz__lesson", "user").filter(pk=id_or_404(attempt_id), quiz__lesson__course=access.course)
+    if not access.is_staff:
+        attempts = attempts.filter(visible_to_students("quiz__lesson__"))
+    attempt = attempts.first()
     if attempt is None or (attempt.user_id != user.pk and not access.is_staff):
         raise Http404
     return attempt

@@ -15,11 +15,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.changes import changes_apply, changes_between, changes_save
+from coursesite.errors import ActionRefused, BadPayload
+from courses.audit import Action, audit_record
 from courses.signals import student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
-from quizzes.models import Attempt, Question, Quiz, QuizAuditLog, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 from quizzes.signals import attempt_graded, quiz_scores_changed
 
@@ -27,17 +30,21 @@ SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
 
 
-class GiftImportError(Exception):
+class GiftImportError(ActionRefused):
     def __init__(self, errors: list[GiftError]):
         self.errors = errors
         super().__init__("; ".join(str(error) for error in errors))
 
 
-class AttemptError(Exception):
+class AttemptError(ActionRefused):
     """The attempt cannot take this action (closed, out of attempts, not open yet…); the message is for people."""
 
 
-class InvalidSubmission(Exception):
+class QuizError(ActionRefused):
+    """A change to a quiz the rules refuse (a due date in the past, an answered question deleted); for the instructor."""
+
+
+class InvalidSubmission(BadPayload):
     """A payload no honest form sends (unknown question or choice, wrong shape): answered with 400."""
 
 
@@ -89,7 +96,7 @@ def _questions_in_open_attempts(quiz: Quiz) -> set[int]:
 
 @transaction.atomic
 def quiz_import_gift(
-    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False
+    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False, record: bool = True
 ) -> QuizImportReport:
     """Replace the lesson's questions with those of a GIFT text, never destroying student work.
 
@@ -98,7 +105,9 @@ def quiz_import_gift(
     responses, or an attempt still open shows it) is retired and replaced by a
     new version, so attempts keep the version they showed; one not in use is
     updated in place. A question no longer in the file is retired if in use,
-    deleted if not.
+    deleted if not. A hidden question stays hidden in its new version. A change is written to the
+    course's audit trail unless the caller records it in its own words (`record=False`: the studio's
+    one-question edit).
     """
     result = gift_parse_for_import(text=text, allow_empty=allow_empty)
     if result.errors:
@@ -106,6 +115,7 @@ def quiz_import_gift(
     quiz = quiz_ensure(lesson=lesson)
     report = QuizImportReport(quiz=quiz, questions=result.questions)
     current = {q.key: q for q in Question.objects.filter(quiz=quiz, is_active=True)}
+    hidden = [key for key, question in current.items() if question.is_hidden]
     answered = set(Response.objects.filter(question__in=current.values()).values_list("question_id", flat=True).distinct())
     # An open attempt's page and saved choice ids refer to these rows: they must not change or vanish under it.
     answered |= _questions_in_open_attempts(quiz)
@@ -153,9 +163,16 @@ def quiz_import_gift(
         else:
             leftover.delete()
             report.deleted += 1
+    if hidden:
+        # A new version starts visible; what the instructor hid stays hidden.
+        Question.objects.filter(quiz=quiz, is_active=True, key__in=hidden).update(is_hidden=True)
     changed_anything = report.created or report.updated or report.versioned or report.retired or report.deleted
-    if changed_anything and not dry_run:
-        QuizAuditLog.objects.create(quiz=quiz, actor=actor, action=QuizAuditLog.Action.IMPORT, details={"summary": report.summary()})
+    if changed_anything and record and not dry_run:
+        audit_record(
+            course_id=lesson.course_id, actor=actor, action=Action.QUIZ_IMPORT, target=lesson.title,
+            changes={"created": report.created, "updated": report.updated, "versioned": report.versioned,
+                     "retired": report.retired, "deleted": report.deleted},
+        )
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -408,9 +425,9 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now=None) -> bool:
         return False
     attempt_submit(attempt_id=attempt.pk, now=now)
     attempt.refresh_from_db()
-    QuizAuditLog.objects.create(
-        quiz_id=attempt.quiz_id, action=QuizAuditLog.Action.AUTO_SUBMIT,
-        details={"attempt": attempt.pk, "user": attempt.user_id, "deadline": attempt.deadline_at.isoformat()},
+    audit_record(
+        course_id=attempt.quiz.lesson.course_id, action=Action.AUTO_SUBMIT, target=attempt.quiz.lesson.title, subject=attempt.user,
+        changes={"attempt": attempt.pk, "user": attempt.user_id, "deadline": attempt.deadline_at.isoformat()},
     )
     return True
 
@@ -468,9 +485,10 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     _attempt_retotal(response.attempt)
     quiz_scores_changed.send(sender=Attempt, quiz_id=response.attempt.quiz_id, user_ids=[response.attempt.user_id])
     student_work_changed(user_ids=[response.attempt.user_id], lesson_id=response.attempt.quiz.lesson_id)
-    QuizAuditLog.objects.create(
-        quiz_id=response.attempt.quiz_id, actor=grader, action=QuizAuditLog.Action.MANUAL_GRADE,
-        details={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
+    audit_record(
+        course_id=response.attempt.quiz.lesson.course_id, actor=grader, action=Action.MANUAL_GRADE,
+        target=response.attempt.quiz.lesson.title, subject=response.attempt.user,
+        changes={"response": response.pk, "attempt": response.attempt_id, "old": str(old) if old is not None else None, "new": str(score)},
     )
     return response
 
@@ -498,7 +516,88 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
     )
     student_work_changed(user_ids=[attempt.user_id for attempt in attempts], lesson_id=quiz.lesson_id)
     if changes:
-        QuizAuditLog.objects.create(
-            quiz=quiz, actor=actor, action=QuizAuditLog.Action.REGRADE, details={"changed": changes, "attempts": len(attempts)}
+        audit_record(
+            course_id=quiz.lesson.course_id, actor=actor, action=Action.REGRADE, target=quiz.lesson.title,
+            changes={"changed": changes, "attempts": len(attempts)},
         )
     return len(changes)
+
+
+# --- Quiz settings and questions written from the studio: each returns what changed, for the caller's audit -
+
+QUIZ_SETTING_FIELDS = (
+    "opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
+    "shuffle_questions", "shuffle_choices", "review_policy", "late_policy",
+)
+
+
+@transaction.atomic
+def quiz_settings_update(*, quiz: Quiz, now=None, **values) -> dict[str, list]:
+    """Change a quiz's settings; only changed fields are saved. Returns {field: [old, new]}."""
+    unknown = set(values) - set(QUIZ_SETTING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown quiz settings: {sorted(unknown)}")
+    now = now or timezone.now()
+    changes = changes_between(quiz, values)
+    if not changes:
+        return {}
+    opens_at, due_at = values.get("opens_at", quiz.opens_at), values.get("due_at", quiz.due_at)
+    if "due_at" in changes and due_at is not None and due_at < now:
+        raise QuizError(_("The due date is in the past: choose a later one."))
+    if opens_at and due_at and due_at <= opens_at:
+        raise QuizError(_("The due date must come after the opening date."))
+    changes_apply(quiz, values)
+    quiz.save(update_fields=[*changes, "updated_at"])
+    return changes
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: str, seen_at: int | None = None) -> bool:
+    """Swap the question with its neighbour above ("up") or below ("down"); False at either end.
+
+    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post)
+    finds it moved already and does nothing.
+    """
+    siblings = list(Question.objects.select_for_update().filter(quiz_id=question.quiz_id, is_active=True).order_by("position", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(siblings) or seen_at not in (None, index):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    Question.objects.bulk_update(siblings, ["position"])
+    return True
+
+
+@transaction.atomic
+def question_hide(*, question: Question, hidden: bool) -> dict[str, list]:
+    """Hide a question from new attempts (or show it again); {} when it already was."""
+    return changes_save(question, {"is_hidden": hidden}, allowed=("is_hidden",))
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    """Delete a question nobody answered; an answered one can only be hidden (its answers stay)."""
+    if Response.objects.filter(question=question).exists():
+        raise QuizError(_("Students have answered this question: hide it instead, their answers stay."))
+    question.delete()
+
+
+SHORT_ANSWER_OPTIONS = ("accent_insensitive", "articles_optional")
+
+
+@transaction.atomic
+def question_options_set(*, quiz: Quiz, key: str, options: dict) -> bool:
+    """Store a short answer's grading options on its active version (GIFT cannot carry them); False when
+    they already were. Set in place, like a key corrected: a regrade applies them to past attempts."""
+    current = Question.objects.select_for_update().filter(quiz=quiz, key=key, is_active=True).first()
+    if current is None or current.type != Question.Type.SHORTANSWER:
+        return False
+    wanted = {name: bool(options[name]) for name in SHORT_ANSWER_OPTIONS if name in options}
+    stored = current.data.get("options") or {}
+    if all(stored.get(name, True) == value for name, value in wanted.items()):
+        return False
+    current.data = {**current.data, "options": {**stored, **wanted}}
+    current.save(update_fields=["data"])
+    return True

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from courses.selectors import STAFF_ROLES, course_access
 from coursesite.ids import id_or_none
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 from quizzes.forms import EssayGradeForm, answers_from_post
 from quizzes.models import Question, Response
 from quizzes.selectors import (
@@ -38,7 +38,7 @@ MAX_FORM_BYTES = 200_000
 
 def _quiz_context(request, course, lesson):
     access = course_access(user=request.user, slug=course)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson, published_only=not access.is_staff)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     return access, lesson_obj, quiz_for_lesson(lesson=lesson_obj)
 
 
@@ -207,7 +207,7 @@ def essay_grading_queue(request, course):
 @require_POST
 def quiz_regrade_view(request, course, lesson):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
-    lesson_obj = lesson_for_course(course=access.course, slug=lesson)
+    lesson_obj = lesson_access(access=access, slug=lesson)
     quiz = quiz_for_lesson(lesson=lesson_obj)
     changed = quiz_regrade(quiz=quiz, actor=request.user)
     messages.success(request, _("Attempts regraded: %(count)d score(s) changed.") % {"count": changed})

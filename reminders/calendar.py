@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from courses.selectors import STAFF_ROLES
+from lessons.selectors import visible_to_students
 from quizzes.models import Quiz
-from review.selectors import review_days_for_user
+from reminders.signals import calendar_events
 
 
 def calendar_for_user(*, user) -> bytes:
@@ -16,8 +19,14 @@ def calendar_for_user(*, user) -> bytes:
     calendar.add("prodid", "-//Site du cours//Marketing numerique//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Cours – échéances")
+    # One filter() call, so both conditions speak of the same enrolment: staff see their course's
+    # unpublished quizzes, students only what is visible to them.
     quizzes = (
-        Quiz.objects.filter(lesson__course__enrollments__user=user, due_at__isnull=False)
+        Quiz.objects.filter(
+            Q(lesson__course__enrollments__role__in=STAFF_ROLES) | visible_to_students("lesson__"),
+            lesson__course__enrollments__user=user,
+            due_at__isnull=False,
+        )
         .select_related("lesson__course")
         .order_by("due_at")
     )
@@ -32,13 +41,13 @@ def calendar_for_user(*, user) -> bytes:
         event.add("url", settings.SITE_URL + reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}))
         event.add("description", course.title)
         calendar.add_component(event)
-    for day in review_days_for_user(user=user, now=timezone.now()):
+    for extra in calendar_events(user=user, now=timezone.now()):  # the apps above: days with reviews due
         event = Event()
-        event.add("uid", f"review-{day['course_id']}-{day['day'].isoformat()}@coursesite")
-        event.add("summary", f"Révisions à faire ({day['count']}) – {day['course']}")
-        event.add("dtstart", day["day"])
-        event.add("dtend", day["day"] + timedelta(days=1))
+        event.add("uid", extra["uid"])
+        event.add("summary", extra["summary"])
+        event.add("dtstart", extra["start"])
+        event.add("dtend", extra["end"])
         event.add("dtstamp", timezone.now())
-        event.add("url", settings.SITE_URL + reverse("courses:review:index", kwargs={"course": day["slug"]}))
+        event.add("url", settings.SITE_URL + extra["url"])
         calendar.add_component(event)
     return calendar.to_ical()

@@ -11,8 +11,9 @@ from accounts.selectors import never_activated_q
 from courses.models import Enrollment
 from discussions.models import Post, Thread
 from gradebook.selectors import quiz_statistics_for, students_at_risk
+from gradebook.standings import standings_fresh_frame
 from quizzes.models import Attempt, Quiz
-from review.selectors import forgotten_questions
+from reminders.signals import instructor_digest_extras
 
 
 def instructor_digest_content(course, now) -> dict:
@@ -37,7 +38,7 @@ def instructor_digest_content(course, now) -> dict:
         "at_risk": at_risk,
         "flagged_questions": flagged,
         "unanswered_threads": unanswered,
-        "forgotten": forgotten_questions(course=course, now=now),
+        **instructor_digest_extras(course=course, now=now),  # the apps above: questions the class forgets
     }
 
 
@@ -56,7 +57,7 @@ def _gradebook_view(course) -> tuple[list[dict], list[dict]]:
     """Students at risk and questions the item analysis flags, as the gradebook computes them."""
     at_risk = [
         {"name": row.user.display_name, "reason": ", ".join(row.risk_labels)}
-        for row in students_at_risk(course=course)
+        for row in students_at_risk(course=course, frame=standings_fresh_frame(course=course))
     ]
     flagged = []
     for quiz in Quiz.objects.filter(lesson__course=course).select_related("lesson").order_by("lesson__position"):

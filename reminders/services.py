@@ -13,6 +13,7 @@ from django.utils import timezone
 from coursesite.broker import task_publish_quietly
 from coursesite.outbox import Outbox, outbox_send_each
 from notifications.models import Notification
+from reminders.signals import sweep_registered
 from reminders.digest import instructor_digest_content
 from reminders.emails import build_message
 from reminders.models import EmailOptOut, Kind, Reminder
@@ -28,7 +29,6 @@ from reminders.sweeps import (
     sweep_student_summaries,
     write_decisions,
 )
-from review.reminders import sweep_review_nudges
 
 MAX_DELIVERY_ATTEMPTS = 5
 
@@ -60,7 +60,7 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
     sweep_overdue(now=now, decisions=decisions)
     sweep_inactivity(now=now, decisions=decisions)
     covered = sweep_replies(now=now, decisions=decisions)
-    sweep_review_nudges(now=now, decisions=decisions)
+    sweep_registered(now=now, decisions=decisions)  # the apps above: the daily review nudge
     sweep_invitation_reminders(now=now, decisions=decisions)
     if dry_run:
         return SweepReport(decided=decisions.rows)

@@ -18,10 +18,11 @@ from accounts.selectors import never_activated_q
 from courses.models import Course, Enrollment
 from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_annotation
 from lessons.models import LessonProgress
+from lessons.selectors import visible_to_students
 from notifications.models import Notification
 from quizzes.models import Attempt, Quiz
 from reminders.models import EmailOptOut, Kind, Reminder
-from review.selectors import due_review_counts
+from reminders.signals import student_summary_extras
 
 INSERT_BATCH = 2000
 INACTIVITY = INACTIVE_AFTER
@@ -78,7 +79,7 @@ def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
     """Students without a submitted attempt, at each of the course's reminder hours before the due date."""
     longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
     horizon = now + timedelta(hours=longest)
-    quizzes = Quiz.objects.filter(due_at__gt=now, due_at__lte=horizon).select_related("lesson__course")
+    quizzes = Quiz.objects.filter(visible_to_students("lesson__"), due_at__gt=now, due_at__lte=horizon).select_related("lesson__course")
     for quiz in quizzes:
         hours_left = (quiz.due_at - now).total_seconds() / 3600
         due_windows = [h for h in quiz.lesson.course.due_reminder_hours if hours_left <= h]
@@ -95,6 +96,7 @@ def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
 def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
     """Once per student and quiz, when the due date has passed and late work is still accepted."""
     quizzes = Quiz.objects.filter(
+        visible_to_students("lesson__"),
         due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK, late_policy=Quiz.LatePolicy.ACCEPT
     ).select_related("lesson__course")
     for quiz in quizzes:
@@ -187,9 +189,9 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
     """Each student's week: lessons read, quizzes submitted, and what is due in the next 14 days."""
     window = iso_week(now)
     for course in Course.objects.all():
-        lessons_total = course.lessons.count()
+        lessons_total = course.lessons.filter(visible_to_students()).count()
         read = dict(
-            LessonProgress.objects.filter(lesson__course=course).values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
+            LessonProgress.objects.filter(visible_to_students("lesson__"), lesson__course=course).values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
         )
         submitted: dict[int, set[int]] = {}
         for user_id, quiz_id in Attempt.objects.filter(
@@ -198,7 +200,9 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
             submitted.setdefault(user_id, set()).add(quiz_id)
         upcoming = [
             {"id": quiz.pk, "quiz": quiz.lesson.title, "due_at": quiz.due_at.isoformat()}
-            for quiz in Quiz.objects.filter(lesson__course=course, due_at__gt=now, due_at__lte=now + timedelta(days=14))
+            for quiz in Quiz.objects.filter(
+                visible_to_students("lesson__"), lesson__course=course, due_at__gt=now, due_at__lte=now + timedelta(days=14)
+            )
             .select_related("lesson").order_by("due_at")
         ]
         students = (
@@ -209,8 +213,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
             .values_list("user_id", flat=True)
         )
         url = reverse("courses:progress", kwargs={"course": course.slug})
-        reviews = due_review_counts(course=course, until=now + timedelta(days=7))
-        review_url = reverse("courses:review:index", kwargs={"course": course.slug})
+        extras = student_summary_extras(course=course, now=now)  # the apps above: reviews due
         for user_id in students:
             done = submitted.get(user_id, set())
             decisions.add(
@@ -218,7 +221,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
                 context={
                     "course": course.title, "url": url, "lessons_read": read.get(user_id, 0), "lessons_total": lessons_total,
                     "quizzes_submitted": len(done), "due": [q for q in upcoming if q["id"] not in done],
-                    "reviews_due": reviews.get(user_id, 0), "review_url": review_url,
+                    **extras.get(user_id, {}),
                 },
             )
 

@@ -1,12 +1,17 @@
-"""Quiz hooks: a graded attempt's questions join the student's deck once the grade is committed.
-
-Listening to the quizzes' signal keeps the dependency one way (review imports quizzes, never the reverse).
+"""Hooks: a graded attempt's questions join the student's deck once the grade is committed; the gradebook
+and the reminders ask review for its figures. Listening to their signals keeps every dependency one way
+(review imports quizzes, gradebook's and reminders' signals; none of them imports review).
 """
 
+from datetime import timedelta
+
 from django.dispatch import receiver
+from django.urls import reverse
 
 from courses.signals import course_participation_requested
+from gradebook.signals import progress_page_requested, quiz_statistics_requested
 from quizzes.signals import attempt_graded
+from reminders.signals import calendar_events_requested, instructor_digest_requested, student_summary_requested, sweep_requested
 
 
 @receiver(attempt_graded)
@@ -22,3 +27,62 @@ def report_review_participation(sender, *, course_id, user_ids=None, **kwargs):
     from review.selectors import review_participation
 
     return review_participation(course_id=course_id, user_ids=user_ids)
+
+
+# --- What review adds to the reminders app (reminders asks; it never imports review) ---------------------
+
+
+@receiver(sweep_requested, dispatch_uid="review.nudges")
+def decide_review_nudges(sender, *, now, decisions, **kwargs):
+    from review.reminders import sweep_review_nudges
+
+    sweep_review_nudges(now=now, decisions=decisions)
+
+
+@receiver(calendar_events_requested, dispatch_uid="review.calendar")
+def review_days_in_calendar(sender, *, user, now, **kwargs):
+    from review.selectors import review_days_for_user
+
+    return [
+        {
+            "uid": f"review-{day['course_id']}-{day['day'].isoformat()}@coursesite",
+            "summary": f"Révisions à faire ({day['count']}) – {day['course']}",
+            "start": day["day"],
+            "end": day["day"] + timedelta(days=1),
+            "url": reverse("courses:review:index", kwargs={"course": day["slug"]}),
+        }
+        for day in review_days_for_user(user=user, now=now)
+    ]
+
+
+@receiver(student_summary_requested, dispatch_uid="review.student_summary")
+def reviews_due_in_summary(sender, *, course, now, **kwargs):
+    from review.selectors import due_review_counts
+
+    url = reverse("courses:review:index", kwargs={"course": course.slug})
+    counts = due_review_counts(course=course, until=now + timedelta(days=7))
+    return {user_id: {"reviews_due": n, "review_url": url} for user_id, n in counts.items()}
+
+
+@receiver(instructor_digest_requested, dispatch_uid="review.digest")
+def forgotten_questions_in_digest(sender, *, course, now, **kwargs):
+    from review.selectors import forgotten_questions
+
+    return {"forgotten": forgotten_questions(course=course, now=now)}
+
+
+# --- What review adds to the gradebook's pages ------------------------------------------------------------
+
+
+@receiver(quiz_statistics_requested, dispatch_uid="review.quiz_statistics")
+def retention_on_quiz_statistics(sender, *, quiz, course, **kwargs):
+    from review.selectors import lesson_retention, question_retention
+
+    return {"retention": question_retention(quiz=quiz), "lesson_retention": lesson_retention(course=course)}
+
+
+@receiver(progress_page_requested, dispatch_uid="review.progress")
+def review_summary_on_progress(sender, *, course, user, **kwargs):
+    from review.selectors import review_summary
+
+    return {"review": review_summary(course=course, user=user)}

@@ -1,7 +1,8 @@
 """Reads about spaced review: the student's page, deck counts for reminders, retention for instructors.
 
-Only cards whose question still has an active version are in the deck: a
-retired question leaves it, a corrected one is reviewed in its current version.
+Only cards whose question still has an active version, in a lesson visible to
+students, are in the deck: a retired question leaves it, a corrected one is
+reviewed in its current version, and an unpublished lesson's cards wait unseen.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from lessons.selectors import visible_to_students
 from quizzes.models import Question
 from review.models import Card, ReviewLog, ReviewSettings
 
@@ -25,7 +27,7 @@ def _active_question():
 
 
 def cards_in_deck():
-    return Card.objects.filter(Exists(_active_question()))
+    return Card.objects.filter(Exists(_active_question()), visible_to_students("quiz__lesson__"))
 
 
 def reviewed_since_quiz() -> Q:

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.errors import ActionRefused, BadPayload
 from courses.models import Enrollment
 from courses.signals import student_work_changed
+from lessons.selectors import visible_to_students
 from quizzes import grading
 from quizzes.models import Attempt, Question, Response
 from review.models import Card, ReviewLog, ReviewSettings
@@ -24,11 +26,11 @@ from review.scheduling import CardState, next_state, rating_for
 FRACTION_PLACES = Decimal("0.0000001")
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(ActionRefused):
     """The review cannot be taken (already answered, not due yet, question retired); the message is for people."""
 
 
-class InvalidReview(Exception):
+class InvalidReview(BadPayload):
     """A payload no honest review page sends: answered with 400, nothing saved."""
 
 
@@ -147,10 +149,16 @@ def card_review(
     `shown_due` is the due date the page showed (ISO) and `question_id` the
     version it showed: a second post of the same page finds the card moved on,
     and an answer to a version replaced meanwhile is refused, both without grading.
-    Another student's card, or one of another course, does not exist for this user.
+    Another student's card, one of another course, or one whose lesson students cannot see, does not
+    exist for this user.
     """
     now = now or timezone.now()
-    card = Card.objects.select_for_update().filter(pk=card_id, user=user, course=course).first()
+    # Lock the card's row only (the lesson join is read, not locked: a class reviewing at once never queues on it).
+    card = (
+        Card.objects.select_for_update(of=("self",))
+        .filter(visible_to_students("quiz__lesson__"), pk=card_id, user=user, course=course)
+        .first()
+    )
     if card is None:
         raise Card.DoesNotExist
     if card.due.isoformat() != shown_due:

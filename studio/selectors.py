@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from accounts.selectors import account_is_activated, latest_invitations
 
-from courses.models import Course, Enrollment
+from courses.audit import audit_trail
+from courses.models import AuditEntry, Course, Enrollment
 from gradebook.computation import TOTAL_KEY
 from gradebook.selectors import gradebook_rows, scheme_from_record
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
 from reminders.models import Kind, Reminder
-from studio.models import StudioAuditLog
 
 AUDIT_LINES_SHOWN = 50
 
@@ -42,8 +42,9 @@ def quiz_questions(*, quiz: Quiz) -> list[Question]:
     )
 
 
-def audit_lines(*, course: Course, limit: int = AUDIT_LINES_SHOWN) -> list[StudioAuditLog]:
-    return list(StudioAuditLog.objects.filter(course=course).select_related("actor").order_by("-created_at", "-pk")[:limit])
+def audit_lines(*, course: Course, limit: int = AUDIT_LINES_SHOWN) -> list[AuditEntry]:
+    """« Modifications récentes »: the course's audit trail, whatever app wrote it (studio, overrides, moderation, grading)."""
+    return list(audit_trail(course=course)[:limit])
 
 
 def course_people(*, course: Course) -> list[Enrollment]:
@@ -98,11 +99,11 @@ def people_states(*, people: list[Enrollment], now=None) -> dict[int, AccountSta
     return states
 
 
-def removed_people(*, course: Course, enrolled_ids: set[int]) -> list[StudioAuditLog]:
+def removed_people(*, course: Course, enrolled_ids: set[int]) -> list[AuditEntry]:
     """The last removal of each person no longer enrolled, for the "restore" buttons: one query."""
     seen, lines = set(), []
-    for line in StudioAuditLog.objects.filter(course=course, action="enrollment_remove").order_by("-created_at", "-pk"):
-        user_id = line.changes.get("user_id")
+    for line in audit_trail(course=course, actions=[AuditEntry.Action.ENROLLMENT_REMOVE]):
+        user_id = line.subject_id
         if user_id in seen or user_id in enrolled_ids:
             continue
         seen.add(user_id)

@@ -3,7 +3,7 @@
 Each function checks, acts through the owning app's own service where one
 exists (the GIFT import and its versioning, the CSV enrolment, the grading
 scheme, the prompt threads), does nothing when the wanted state is already
-there, and writes one `StudioAuditLog` line for every change. The caller
+there, and writes one line of the course's audit trail (`courses.audit`) for every change. The caller
 (a view or a command) has already checked that the actor may write.
 """
 
@@ -19,53 +19,37 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import never_activated_q
 from accounts.services import invitation_resend
+from coursesite.changes import changes_between
+from coursesite.errors import ActionRefused
+from courses.audit import Action, audit_record, audit_trail
 from courses.models import Course, Enrollment
 from courses.selectors import course_lead_instructor
-from courses.services import enrollments_bulk_create_from_csv
+from courses.services import enrollment_remove, enrollment_update, enrollments_bulk_create_from_csv
 from discussions.services import prompt_threads_sync
 from gradebook.selectors import grading_scheme_for
 from gradebook.services import grading_scheme_update
 from lessons.models import DiscussionPrompt, Lesson
+from lessons.services import lesson_move, lesson_update, prompt_add, prompt_update
 from quizzes.gift import parse_gift, write_gift
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.question_data import gift_from_question
-from quizzes.services import GiftImportError, QuizImportReport, quiz_ensure, quiz_import_gift
-from studio.models import StudioAuditLog
-
-# Positions are unique per course (lessons) and per lesson (prompts): a swap parks one row here first.
-PARKING_OFFSET = 100_000
-QUIZ_SETTING_FIELDS = (
-    "opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
-    "shuffle_questions", "shuffle_choices", "review_policy", "late_policy",
+from quizzes.services import (
+    QUIZ_SETTING_FIELDS,
+    GiftImportError,
+    QuizImportReport,
+    question_delete,
+    question_hide,
+    question_move,
+    quiz_ensure,
+    quiz_import_gift,
+    quiz_settings_update,
+    question_options_set,
 )
 
 
-class StudioError(Exception):
+
+class StudioError(ActionRefused):
     """A change the rules refuse; the message is for the instructor who tried it."""
-
-
-def _jsonable(value):
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def audit_record(*, course: Course, actor, action: str, target: str = "", changes: dict | None = None) -> StudioAuditLog:
-    return StudioAuditLog.objects.create(
-        course=course, actor=actor, action=action, target=str(target)[:300],
-        changes={key: _jsonable(value) for key, value in (changes or {}).items()},
-    )
-
-
-def _diff(instance, values: dict) -> dict:
-    """{field: [old, new]} for the values that differ from the instance's."""
-    return {name: [getattr(instance, name), value] for name, value in values.items() if getattr(instance, name) != value}
 
 
 # --- Quiz content ---------------------------------------------------------------------------------
@@ -77,17 +61,7 @@ def studio_quiz_import(*, lesson: Lesson, text: str, actor) -> QuizImportReport:
 
     A hidden question stays hidden in its new version.
     """
-    hidden = list(Question.objects.filter(quiz__lesson=lesson, is_active=True, is_hidden=True).values_list("key", flat=True))
-    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)
-    if hidden:
-        Question.objects.filter(quiz=report.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
-    changed = report.created or report.updated or report.versioned or report.retired or report.deleted
-    if changed:
-        audit_record(
-            course=lesson.course, actor=actor, action="quiz_import", target=lesson.title,
-            changes={"created": report.created, "updated": report.updated, "versioned": report.versioned,
-                     "retired": report.retired, "deleted": report.deleted},
-        )
+    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)  # the import writes its audit line
     return report
 
 
@@ -131,15 +105,11 @@ def studio_question_update(*, question: Question, text: str, actor, options: dic
     edited = parse_one_question(question=question, text=text)
     questions = list(Question.objects.filter(quiz=question.quiz, is_active=True).order_by("position", "pk"))
     gifts = [edited if q.pk == question.pk else gift_from_question(q) for q in questions]
-    hidden = {q.key for q in questions if q.is_hidden}
     try:
-        report = quiz_import_gift(lesson=question.quiz.lesson, text=write_gift(gifts), actor=actor)
+        report = quiz_import_gift(lesson=question.quiz.lesson, text=write_gift(gifts), actor=actor, record=False)
     except GiftImportError as exc:
         raise StudioError(str(exc)) from exc
-    # A new version starts visible; keep what the instructor hid hidden.
-    if hidden:
-        Question.objects.filter(quiz=question.quiz, is_active=True, key__in=hidden).update(is_hidden=True)
-    options_changed = options is not None and _question_options_set(quiz=question.quiz, key=question.key, options=options)
+    options_changed = options is not None and question_options_set(quiz=question.quiz, key=question.key, options=options)
     if report.updated or report.versioned or report.created or options_changed:
         changes = {"new_version": bool(report.versioned), "lesson": question.quiz.lesson.slug}
         if options_changed:
@@ -151,64 +121,30 @@ def studio_question_update(*, question: Question, text: str, actor, options: dic
     return report
 
 
-SHORT_ANSWER_OPTIONS = ("accent_insensitive", "articles_optional")
-
-
-def _question_options_set(*, quiz: Quiz, key: str, options: dict) -> bool:
-    """Store a short answer's grading options on its active version; False when they already were."""
-    current = Question.objects.select_for_update().filter(quiz=quiz, key=key, is_active=True).first()
-    if current is None or current.type != Question.Type.SHORTANSWER:
-        return False
-    wanted = {name: bool(options[name]) for name in SHORT_ANSWER_OPTIONS if name in options}
-    stored = current.data.get("options") or {}
-    if all(stored.get(name, True) == value for name, value in wanted.items()):
-        return False
-    current.data = {**current.data, "options": {**stored, **wanted}}
-    current.save(update_fields=["data"])
-    return True
-
-
 @transaction.atomic
 def studio_question_move(*, question: Question, direction: str, actor, seen_at: int | None = None) -> bool:
-    """Swap the question with its neighbour above ("up") or below ("down"); False at either end.
-
-    `seen_at` is the place (from 0) the page showed it at: a repeated click (a double post)
-    finds it moved already and does nothing.
-    """
-    siblings = list(Question.objects.select_for_update().filter(quiz_id=question.quiz_id, is_active=True).order_by("position", "pk"))
-    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(siblings) or seen_at not in (None, index):
-        return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        sibling.position = position
-    Question.objects.bulk_update(siblings, ["position"])
-    audit_record(course=question.quiz.lesson.course, actor=actor, action="question_move", target=question.title or question.key,
-                 changes={"direction": direction})
-    return True
+    moved = question_move(question=question, direction=direction, seen_at=seen_at)
+    if moved:
+        audit_record(course=question.quiz.lesson.course, actor=actor, action="question_move", target=question.title or question.key,
+                     changes={"direction": direction})
+    return moved
 
 
 @transaction.atomic
 def studio_question_hide(*, question: Question, hidden: bool, actor) -> bool:
     """Hide a question from new attempts (or show it again); False when it already was."""
-    if question.is_hidden == hidden:
-        return False
-    question.is_hidden = hidden
-    question.save(update_fields=["is_hidden"])
-    audit_record(course=question.quiz.lesson.course, actor=actor, action="question_hide" if hidden else "question_show",
-                 target=question.title or question.key, changes={"is_hidden": [not hidden, hidden]})
-    return True
+    changes = question_hide(question=question, hidden=hidden)
+    if changes:
+        audit_record(course=question.quiz.lesson.course, actor=actor, action="question_hide" if hidden else "question_show",
+                     target=question.title or question.key, changes=changes)
+    return bool(changes)
 
 
 @transaction.atomic
 def studio_question_delete(*, question: Question, actor) -> None:
-    """Delete a question nobody answered; an answered one can only be hidden (its answers stay)."""
-    if Response.objects.filter(question=question).exists():
-        raise StudioError(_("Students have answered this question: hide it instead, their answers stay."))
     course = question.quiz.lesson.course
     target = question.title or question.key
-    question.delete()
+    question_delete(question=question)
     audit_record(course=course, actor=actor, action="question_delete", target=target)
 
 
@@ -218,7 +154,7 @@ def studio_question_delete(*, question: Question, actor) -> None:
 def quiz_settings_consequences(*, quiz: Quiz, values: dict, now=None) -> list[str]:
     """What a change of settings does to work already there, in plain words."""
     now = now or timezone.now()
-    changes = _diff(quiz, values)
+    changes = changes_between(quiz, values)
     notes = []
     attempts = Attempt.objects.filter(quiz=quiz, is_preview=False)
     if "time_limit_minutes" in changes:
@@ -248,23 +184,10 @@ def quiz_settings_consequences(*, quiz: Quiz, values: dict, now=None) -> list[st
 
 @transaction.atomic
 def studio_quiz_settings_update(*, quiz: Quiz, actor, now=None, **values) -> dict:
-    """Change a quiz's settings; only changed fields are saved and logged. Returns {field: [old, new]}."""
-    unknown = set(values) - set(QUIZ_SETTING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown quiz settings: {sorted(unknown)}")
-    now = now or timezone.now()
-    changes = _diff(quiz, values)
-    if not changes:
-        return {}
-    opens_at, due_at = values.get("opens_at", quiz.opens_at), values.get("due_at", quiz.due_at)
-    if "due_at" in changes and due_at is not None and due_at < now:
-        raise StudioError(_("The due date is in the past: choose a later one."))
-    if opens_at and due_at and due_at <= opens_at:
-        raise StudioError(_("The due date must come after the opening date."))
-    for name, (_old, new) in changes.items():
-        setattr(quiz, name, new)
-    quiz.save(update_fields=[*changes, "updated_at"])
-    audit_record(course=quiz.lesson.course, actor=actor, action="quiz_settings", target=quiz.lesson.title, changes=changes)
+    """Change a quiz's settings (quizzes' rules); only changed fields are saved and logged. Returns {field: [old, new]}."""
+    changes = quiz_settings_update(quiz=quiz, now=now, **values)
+    if changes:
+        audit_record(course=quiz.lesson.course, actor=actor, action="quiz_settings", target=quiz.lesson.title, changes=changes)
     return changes
 
 
@@ -274,37 +197,29 @@ def studio_quiz_settings_update(*, quiz: Quiz, actor, now=None, **values) -> dic
 @transaction.atomic
 def studio_lesson_update(*, lesson: Lesson, actor, **values) -> dict:
     """Change a lesson's title, summary, objectives or publication; only what changed is saved and logged."""
-    allowed = {"title", "summary", "objectives", "is_published"}
-    if set(values) - allowed:
-        raise TypeError(f"unknown lesson fields: {sorted(set(values) - allowed)}")
-    changes = _diff(lesson, values)
-    if not changes:
-        return {}
-    for name, (_old, new) in changes.items():
-        setattr(lesson, name, new)
-    lesson.save(update_fields=[*changes, "updated_at"])
-    audit_record(course=lesson.course, actor=actor, action="lesson_edit", target=lesson.title, changes=changes)
+    changes = lesson_update(lesson=lesson, **values)
+    if changes:
+        audit_record(course=lesson.course, actor=actor, action="lesson_edit", target=lesson.title, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def studio_lesson_edit(*, lesson: Lesson, actor, due_at, **values) -> dict:
+    """The lesson page's one save: its fields and its quiz's due date, all or nothing (a due date refused
+    leaves the lesson as it was)."""
+    changes = studio_lesson_update(lesson=lesson, actor=actor, **values)
+    quiz = getattr(lesson, "quiz", None)
+    if quiz is not None or due_at is not None:
+        changes.update(studio_quiz_settings_update(quiz=quiz or quiz_ensure(lesson=lesson), actor=actor, due_at=due_at))
     return changes
 
 
 @transaction.atomic
 def studio_lesson_move(*, lesson: Lesson, direction: str, actor, seen_at: int | None = None) -> bool:
-    """Swap the lesson with its neighbour; `seen_at` as for questions makes a repeated click do nothing."""
-    siblings = list(Lesson.objects.select_for_update().filter(course_id=lesson.course_id).order_by("position"))
-    index = next(i for i, other in enumerate(siblings) if other.pk == lesson.pk)
-    other_index = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other_index < len(siblings) or seen_at not in (None, index):
-        return False
-    other = siblings[other_index]
-    first, second = lesson.position, other.position
-    lesson.position = first + PARKING_OFFSET
-    lesson.save(update_fields=["position"])
-    other.position = first
-    other.save(update_fields=["position"])
-    lesson.position = second
-    lesson.save(update_fields=["position"])
-    audit_record(course=lesson.course, actor=actor, action="lesson_move", target=lesson.title, changes={"direction": direction})
-    return True
+    moved = lesson_move(lesson=lesson, direction=direction, seen_at=seen_at)
+    if moved:
+        audit_record(course=lesson.course, actor=actor, action="lesson_move", target=lesson.title, changes={"direction": direction})
+    return moved
 
 
 def _prompt_threads(lesson: Lesson) -> None:
@@ -313,8 +228,7 @@ def _prompt_threads(lesson: Lesson) -> None:
 
 @transaction.atomic
 def studio_prompt_add(*, lesson: Lesson, title: str, body: str, actor) -> DiscussionPrompt:
-    last = lesson.prompts.aggregate(last=Max("position"))["last"] or 0
-    prompt = DiscussionPrompt.objects.create(lesson=lesson, position=last + 1, title=title.strip(), body=body.strip())
+    prompt = prompt_add(lesson=lesson, title=title, body=body)
     _prompt_threads(lesson)
     audit_record(course=lesson.course, actor=actor, action="prompt_add", target=prompt.title, changes={"lesson": lesson.slug})
     return prompt
@@ -322,18 +236,11 @@ def studio_prompt_add(*, lesson: Lesson, title: str, body: str, actor) -> Discus
 
 @transaction.atomic
 def studio_prompt_update(*, prompt: DiscussionPrompt, actor, **values) -> dict:
-    """Reword a prompt or retire it (is_active False) / bring it back; answers are never deleted."""
-    allowed = {"title", "body", "is_active"}
-    if set(values) - allowed:
-        raise TypeError(f"unknown prompt fields: {sorted(set(values) - allowed)}")
-    changes = _diff(prompt, values)
-    if not changes:
-        return {}
-    for name, (_old, new) in changes.items():
-        setattr(prompt, name, new)
-    prompt.save(update_fields=list(changes))
-    _prompt_threads(prompt.lesson)
-    audit_record(course=prompt.lesson.course, actor=actor, action="prompt_edit", target=prompt.title, changes=changes)
+    """Reword a prompt or retire it / bring it back (lessons' rules); its thread follows; answers are never deleted."""
+    changes = prompt_update(prompt=prompt, **values)
+    if changes:
+        _prompt_threads(prompt.lesson)
+        audit_record(course=prompt.lesson.course, actor=actor, action="prompt_edit", target=prompt.title, changes=changes)
     return changes
 
 
@@ -388,31 +295,20 @@ def studio_invitations_resend(*, course: Course, actor, user_ids=None) -> int:
 
 @transaction.atomic
 def studio_enrollment_update(*, enrollment: Enrollment, actor, **values) -> dict:
-    """Change a person's role or group in the course."""
-    allowed = {"role", "group"}
-    if set(values) - allowed:
-        raise TypeError(f"unknown enrolment fields: {sorted(set(values) - allowed)}")
-    changes = _diff(enrollment, values)
-    if not changes:
-        return {}
-    if "role" in changes and enrollment.user_id == actor.pk:
-        raise StudioError(_("You cannot change your own role."))
-    for name, (_old, new) in changes.items():
-        setattr(enrollment, name, new)
-    enrollment.save(update_fields=list(changes))
-    audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=enrollment.user.email or enrollment.user.username,
-                 changes={"user_id": [enrollment.user_id, enrollment.user_id], **changes})
+    """Change a person's role or group in the course (courses' rules), logged."""
+    changes = enrollment_update(enrollment=enrollment, by=actor, **values)
+    if changes:
+        audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=enrollment.user.email or enrollment.user.username,
+                     subject=enrollment.user, changes=changes)
     return changes
 
 
 @transaction.atomic
 def studio_enrollment_remove(*, enrollment: Enrollment, actor) -> None:
-    """Remove a person from the course. Their work (attempts, posts, progress) stays; re-enrolling brings it back."""
-    if enrollment.user_id == actor.pk:
-        raise StudioError(_("You cannot remove yourself from the course."))
+    """Remove a person from the course; the audit line keeps their role and group for a restore."""
     audit_record(course=enrollment.course, actor=actor, action="enrollment_remove", target=enrollment.user.email or enrollment.user.username,
-                 changes={"user_id": enrollment.user_id, "role": enrollment.role, "group": enrollment.group})
-    enrollment.delete()
+                 subject=enrollment.user, changes={"role": enrollment.role, "group": enrollment.group})
+    enrollment_remove(enrollment=enrollment, by=actor)
 
 
 @transaction.atomic
@@ -421,12 +317,12 @@ def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollm
     existing = Enrollment.objects.filter(course=course, user_id=user_id).first()
     if existing is not None:
         return existing
-    removal = StudioAuditLog.objects.filter(course=course, action="enrollment_remove", changes__user_id=user_id).first()
+    removal = audit_trail(course=course, actions=[Action.ENROLLMENT_REMOVE]).filter(subject_id=user_id).first()
     if removal is None:
         raise StudioError(_("This person was never removed from the course."))
     enrollment = Enrollment.objects.create(course=course, user_id=user_id, role=removal.changes.get("role", Enrollment.Role.STUDENT),
                                            group=removal.changes.get("group", ""))
-    audit_record(course=course, actor=actor, action="enrollment_restore", target=removal.target, changes={"user_id": user_id})
+    audit_record(course=course, actor=actor, action="enrollment_restore", target=removal.target, subject=removal.subject)
     return enrollment
 
 
@@ -437,7 +333,7 @@ def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollm
 def studio_grading_scheme_update(*, course: Course, actor, **values):
     """Save the scheme through the gradebook's service and log what changed."""
     # Before the first save the defaults apply: the change is logged against them.
-    changes = _diff(grading_scheme_for(course=course), values)
+    changes = changes_between(grading_scheme_for(course=course), values)
     scheme = grading_scheme_update(course=course, **values)
     if changes:
         audit_record(course=course, actor=actor, action="grading_scheme", target=course.title, changes=changes)
@@ -473,7 +369,7 @@ def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None
     """
     existing = Course.objects.filter(slug=new_slug).first()
     if existing is not None:
-        if StudioAuditLog.objects.filter(course=existing, action="course_copy", changes__source=course.slug).exists():
+        if audit_trail(course=existing, actions=[Action.COURSE_COPY]).filter(changes__source=course.slug).exists():
             return existing
         raise StudioError(_("A course with the address “%(slug)s” already exists.") % {"slug": new_slug})
     delta = dt.timedelta(days=(starts_on - _term_start(course)).days)

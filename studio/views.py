@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
+from coursesite.errors import ActionRefused
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
-from gradebook.services import GradebookError
 from lessons.models import DiscussionPrompt
-from lessons.selectors import lesson_for_course
+from lessons.selectors import lesson_access
 from quizzes.gift import parse_gift
 from quizzes.models import Question
 from quizzes.question_data import question_values_from_gift
@@ -48,7 +48,7 @@ def _context(access, **extra):
 
 
 def _lesson(access, slug):
-    return lesson_for_course(course=access.course, slug=slug)
+    return lesson_access(access=access, slug=slug)
 
 
 def _seen_at(request) -> int | None:
@@ -175,7 +175,7 @@ def question_edit(request, course, lesson, question):
                                      else _("Question saved."))
                     return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
                 preview = PreviewQuestion(edited, 1)
-            except services.StudioError as exc:
+            except ActionRefused as exc:
                 form.add_error("gift_text", str(exc))
         if live:
             # The live preview (static/js/studio.js) replaces only the preview area.
@@ -205,7 +205,7 @@ def question_action(request, course, lesson, question):
             messages.success(request, _("Question deleted."))
         else:
             messages.error(request, _("Unknown action."))
-    except services.StudioError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
 
@@ -226,7 +226,7 @@ def quiz_settings(request, course, lesson):
             if not consequences or "confirm" in request.POST:
                 try:
                     changed = services.studio_quiz_settings_update(quiz=quiz, actor=request.user, **values)
-                except services.StudioError as exc:
+                except ActionRefused as exc:
                     form.add_error(None, str(exc))
                 else:
                     messages.success(request, _("Quiz settings saved.") if changed else _("Nothing changed."))
@@ -272,10 +272,8 @@ def lesson_edit(request, course, lesson):
             data = dict(form.cleaned_data)
             new_due = data.pop("due_at")
             try:
-                services.studio_lesson_update(lesson=lesson_obj, actor=request.user, **data)
-                if quiz is not None or new_due is not None:
-                    services.studio_quiz_settings_update(quiz=quiz or quiz_ensure(lesson=lesson_obj), actor=request.user, due_at=new_due)
-            except services.StudioError as exc:
+                services.studio_lesson_edit(lesson=lesson_obj, actor=request.user, due_at=new_due, **data)
+            except ActionRefused as exc:
                 form.add_error("due_at", str(exc))
             else:
                 messages.success(request, _("Lesson saved."))
@@ -420,7 +418,7 @@ def enrollment_action(request, course, user_id):
                     messages.success(request, _("Saved.") if changed else _("Nothing changed."))
                 else:
                     messages.error(request, _("Choose a role; a group has at most 50 characters."))
-    except services.StudioError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("courses:studio:people", course=access.course.slug)
 
@@ -449,7 +447,7 @@ def scheme(request, course):
             if "save" in request.POST:
                 try:
                     services.studio_grading_scheme_update(course=access.course, actor=request.user, **form.cleaned_data)
-                except GradebookError as exc:
+                except ActionRefused as exc:
                     form.add_error(None, str(exc))
                 else:
                     messages.success(request, _("Grading scheme saved."))
@@ -476,7 +474,7 @@ def course_copy(request, course):
             try:
                 # The service decides about an existing address: the same copy again is returned as it is.
                 copy = services.course_copy(course=access.course, actor=request.user, **form.cleaned_data)
-            except services.StudioError as exc:
+            except ActionRefused as exc:
                 form.add_error("new_slug", str(exc))
             else:
                 messages.success(request, _("Course copied. Students are not copied: enrol them in the new course."))

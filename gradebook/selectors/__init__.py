@@ -7,20 +7,18 @@
 * `activity`: the one "last activity" rule, shared with the reminders;
 * `student`: one student (`student_standing`, enrolment, posts, overrides);
 * `statistics`: quiz statistics;
-* `sorting`: sorting and filtering computed rows in memory, and the name order.
+* `sorting`: the folded name order and search text.
 """
 
 from gradebook.selectors.activity import INACTIVE_AFTER, activity_annotations, idle_since_annotation, last_activity_of
 from gradebook.selectors.computed import (
     AT_RISK_BELOW,
     ATTEMPT_FIELDS,
-    STREAM_CHUNK,
     Gradebook,
     RiskReason,
     StudentRow,
     build_student_grade,
     gradebook_rows,
-    gradebook_stream_computed,
     risk_reasons,
 )
 from gradebook.selectors.frame import (
@@ -31,7 +29,6 @@ from gradebook.selectors.frame import (
     grading_scheme_for,
     scheme_from_record,
 )
-from gradebook.selectors.sorting import SORTS, class_roster, gradebook_filter, gradebook_sort
 from gradebook.selectors.standings import (
     GradebookPage,
     grade_from_standing,
@@ -50,11 +47,10 @@ from gradebook.selectors.student import (
 )
 
 __all__ = [
-    "AT_RISK_BELOW", "ATTEMPT_FIELDS", "INACTIVE_AFTER", "SORTS", "STREAM_CHUNK",
+    "AT_RISK_BELOW", "ATTEMPT_FIELDS", "INACTIVE_AFTER",
     "Gradebook", "GradebookFrame", "GradebookPage", "LessonColumn", "RiskReason", "StudentRow", "StudentStanding",
-    "activity_annotations", "build_student_grade", "class_roster", "frame_fingerprint", "grade_from_standing",
-    "gradebook_filter", "gradebook_frame", "gradebook_page", "gradebook_rows", "gradebook_sort", "gradebook_stream",
-    "gradebook_stream_computed", "gradebook_values_stream", "grading_scheme_for", "idle_since_annotation",
+    "activity_annotations", "build_student_grade", "frame_fingerprint", "grade_from_standing",
+    "gradebook_frame", "gradebook_page", "gradebook_rows", "gradebook_stream", "gradebook_values_stream", "grading_scheme_for", "idle_since_annotation",
     "last_activity_of", "override_history", "quiz_statistics_for", "risk_reasons", "scheme_from_record",
     "student_enrollment", "student_posts", "student_standing", "students_at_risk",
 ]

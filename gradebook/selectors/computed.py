@@ -1,39 +1,31 @@
 """Standings computed from the students' work (the reference the kept standings must equal).
 
-* `gradebook_rows`: the whole class (or some students) from a fixed number of grouped queries,
-  participation by the rule of `discussions.selectors.participation_by_student`; the kept standings
-  are refreshed from it;
-* `gradebook_stream_computed`: the same figures student by student, merging queries ordered by
-  user id and read through server-side cursors.
+`gradebook_rows`: the whole class (or some students) from a fixed number of grouped queries,
+participation by the one rule of `discussions.selectors.participation_by_student`; the kept standings
+are refreshed from it.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from operator import itemgetter
 
-from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
 from courses.signals import course_participation
-from discussions.models import Post
-from discussions.selectors import Participation
+from discussions.selectors import Participation, participation_by_student
 from gradebook.computation import AttemptScore, ReviewWork, StudentGrade, grade_from_items, lesson_items, review_item
 from gradebook.models import GradeOverride
-from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of, latest
+from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of
 from gradebook.selectors.frame import GradebookFrame, _lesson_work, gradebook_frame
 from lessons.models import LessonProgress
 from quizzes.models import Attempt
 
 AT_RISK_BELOW = Decimal(60)
-# Rows fetched per round trip by the export's server-side cursors.
-STREAM_CHUNK = 2000
 
 
 class RiskReason:
@@ -72,38 +64,13 @@ def _by_quiz(rows: Iterable[tuple]) -> dict[int, list[AttemptScore]]:
     return by_quiz
 
 
-def _participation_from_post_rows(rows: Iterable[dict], prompts_total: dict[int, int]) -> dict[int, Participation]:
-    """Per lesson id, from rows of `_post_groups_query`: the same rule as `participation_by_student`."""
-    totals: dict[int, dict] = defaultdict(lambda: {"threads_started": 0, "replies": 0, "endorsed": 0, "prompts": set()})
-    for row in rows:
-        entry = totals[row["thread__lesson_id"]]
-        if row["is_opening"]:
-            if row["thread__prompt_id"] is None:
-                entry["threads_started"] += row["count"]
-            continue
-        entry["replies"] += row["count"]
-        if row["thread__prompt_id"] is not None:
-            entry["prompts"].add(row["thread__prompt_id"])
-    return {
-        lesson_id: Participation(
-            threads_started=value["threads_started"],
-            replies=value["replies"],
-            prompts_answered=len(value["prompts"]),
-            prompts_total=prompts_total.get(lesson_id, 0),
-        )
-        for lesson_id, value in totals.items()
-    }
-
-
-def _post_groups_query(course: Course):
-    """Posts grouped by author, lesson, prompt thread and opening: the filters of `participation_by_student`."""
-    return (
-        Post.objects.filter(
-            thread__lesson__course=course, deleted_at__isnull=True, hidden_at__isnull=True, author__isnull=False
-        )
-        .values("author_id", "thread__lesson_id", "thread__prompt_id", "is_opening")
-        .annotate(count=Count("pk"), last=Max("created_at"))
-    )
+def participation_by_lesson(*, course: Course, frame: GradebookFrame, user_ids: list[int] | None = None) -> dict[int, dict[int, Participation]]:
+    """Per student, per lesson id: the discussions' one participation rule, with the prompt counts the frame holds (one query)."""
+    by_student: dict[int, dict[int, Participation]] = defaultdict(dict)
+    prompts_total = {c.lesson_id: c.prompts_total for c in frame.columns}
+    for (user_id, lesson_id), part in participation_by_student(course=course, user_ids=user_ids, prompts_total=prompts_total).items():
+        by_student[user_id][lesson_id] = part
+    return by_student
 
 
 def build_student_grade(
@@ -213,17 +180,7 @@ def gradebook_rows(
     for row in _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED, **only).values_list(*ATTEMPT_FIELDS):
         attempts[row[0]][row[1]].append(_attempt_score(row))
 
-    # The rule of `participation_by_student`, with the prompt counts the frame already holds: one query.
-    posts = _post_groups_query(course)
-    if user_ids is not None:
-        posts = posts.filter(author_id__in=user_ids)
-    post_rows: dict[int, list[dict]] = defaultdict(list)
-    for row in posts:
-        post_rows[row["author_id"]].append(row)
-    prompts_total = {c.lesson_id: c.prompts_total for c in frame.columns}
-    participation = {
-        user_id: _participation_from_post_rows(rows, prompts_total) for user_id, rows in post_rows.items()
-    }
+    participation = participation_by_lesson(course=course, frame=frame, user_ids=user_ids)
 
     # The review credit (asked through `courses.signals`, the review app sits above): one query, {} when off.
     review = course_participation(course_id=course.pk, user_ids=user_ids)
@@ -256,75 +213,3 @@ def gradebook_rows(
             )
         )
     return gradebook
-
-
-# --------------------------------------------------------------------------- streaming, for the export
-
-
-class _Merge:
-    """Rows of one query ordered by a user id, handed out one user at a time as the students go by."""
-
-    def __init__(self, rows: Iterable, key):
-        self._groups = itertools.groupby(rows, key=key)
-        self._current = next(self._groups, None)
-
-    def take(self, user_id: int) -> list:
-        while self._current is not None and self._current[0] < user_id:
-            self._current = next(self._groups, None)
-        if self._current is not None and self._current[0] == user_id:
-            rows = list(self._current[1])
-            self._current = next(self._groups, None)
-            return rows
-        return []
-
-
-def gradebook_stream_computed(*, course: Course, now: datetime | None = None) -> tuple[GradebookFrame, Iterator[tuple[Enrollment, StudentGrade]]]:
-    """The frame and an iterator of (enrolment, grade) in user id order, for exports of any size.
-
-    Eight queries in all (scheme, lessons, five cursors read in step, and the review credit's
-    counts, one small row per student with cards):
-    memory holds one chunk of each cursor and one student at a time.
-    """
-    frame = gradebook_frame(course=course, now=now)
-    prompts_total = {c.lesson_id: c.prompts_total for c in frame.columns}
-    lesson_ids = [c.lesson_id for c in frame.columns]
-
-    def rows() -> Iterator[tuple[Enrollment, StudentGrade]]:
-        students = (
-            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
-            .select_related("user")
-            .only("group", "user_id", "course_id", "user__username", "user__first_name", "user__last_name", "user__email")
-            .order_by("user_id")
-            .iterator(chunk_size=STREAM_CHUNK)
-        )
-        first = itemgetter(0)
-        progress = _Merge(
-            LessonProgress.objects.filter(lesson_id__in=lesson_ids).values_list("user_id", "lesson_id").order_by("user_id")
-            .iterator(chunk_size=STREAM_CHUNK),
-            first,
-        )
-        attempts = _Merge(
-            _attempts_query(frame).filter(status=Attempt.Status.SUBMITTED)
-            .values_list(*ATTEMPT_FIELDS).order_by("user_id").iterator(chunk_size=STREAM_CHUNK),
-            first,
-        )
-        posts = _Merge(_post_groups_query(course).order_by("author_id").iterator(chunk_size=STREAM_CHUNK), itemgetter("author_id"))
-        overrides = _Merge(
-            GradeOverride.objects.filter(course=course).values_list("student_id", "item_key", "value").order_by("student_id")
-            .iterator(chunk_size=STREAM_CHUNK),
-            first,
-        )
-        review = course_participation(course_id=course.pk)  # one small row per student with cards
-        for enrollment in students:
-            user_id = enrollment.user_id
-            grade = build_student_grade(
-                frame,
-                read={lesson_id for _user, lesson_id in progress.take(user_id)},
-                attempts=_by_quiz(attempts.take(user_id)),
-                participation=_participation_from_post_rows(posts.take(user_id), prompts_total),
-                overrides={key: value for _student, key, value in overrides.take(user_id)},
-                review=review.get(user_id),
-            )
-            yield enrollment, grade
-
-    return frame, rows()

@@ -1,8 +1,9 @@
 """Reads of the kept standings: the instructor's grid sorted, filtered and paged by the database,
 the CSV export and the students at risk, in a fixed number of queries whatever the class size.
 
-Every read first refreshes the standings that are stale (`gradebook.standings.standings_refresh_stale`:
-one query when none is), so what it shows is what computing it would give.
+Reads never write: a page or task that shows kept standings first brings them up to date with
+`gradebook.standings.standings_fresh_frame` (one query when none is stale) and passes that frame here,
+so what it shows is what computing it would give. Without a frame, a read shows the standings as kept.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from gradebook.models import Standing
 from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_of, is_inactive
 from gradebook.selectors.computed import AT_RISK_BELOW, RiskReason, StudentRow
 from gradebook.selectors.frame import GradebookFrame, gradebook_frame
-from gradebook.selectors.sorting import _folded
+from gradebook.selectors.sorting import folded
 
 STREAM_CHUNK = 2000
 SORT_FIELDS = {
@@ -69,12 +70,8 @@ def grade_from_standing(standing: Standing) -> StudentGrade:
     )
 
 
-def _fresh_frame(course: Course, now: datetime | None) -> GradebookFrame:
-    from gradebook.standings import standings_refresh_stale  # the write side sits above the selectors
-
-    frame = gradebook_frame(course=course, now=now)
-    standings_refresh_stale(course=course, frame=frame)
-    return frame
+def _frame(course: Course, frame: GradebookFrame | None, now: datetime | None) -> GradebookFrame:
+    return frame if frame is not None else gradebook_frame(course=course, now=now)
 
 
 def _kept(course: Course):
@@ -149,11 +146,11 @@ class GradebookPage:
 
 def gradebook_page(
     *, course: Course, sort: str = "name", at_risk: bool = False, to_grade: bool = False, group: str = "", search: str = "",
-    page_number=1, per_page: int = 100, now: datetime | None = None,
+    page_number=1, per_page: int = 100, now: datetime | None = None, frame: GradebookFrame | None = None,
 ) -> GradebookPage:
     """One page of the grid: filters, sort ("total", "-total", "quiz:<lesson id>"…, empty values last,
     ties in name order) and paging done by the database. Seven queries whatever the class size."""
-    frame = _fresh_frame(course, now)
+    frame = _frame(course, frame, now)
     students = _kept(course)
     selected = students
     if at_risk:
@@ -162,7 +159,7 @@ def gradebook_page(
         selected = selected.filter(pending_count__gt=0)
     if group:
         selected = selected.filter(enrollment__group=group)
-    for word in _folded(search).split():
+    for word in folded(search).split():
         selected = selected.filter(search_text__contains=word)
     descending = sort.startswith("-")
     name = sort.lstrip("-")
@@ -185,10 +182,12 @@ def gradebook_page(
     )
 
 
-def gradebook_stream(*, course: Course, now: datetime | None = None) -> tuple[GradebookFrame, Iterator[tuple[Enrollment, StudentGrade]]]:
+def gradebook_stream(
+    *, course: Course, now: datetime | None = None, frame: GradebookFrame | None = None
+) -> tuple[GradebookFrame, Iterator[tuple[Enrollment, StudentGrade]]]:
     """The frame and an iterator of (enrolment, grade) in user id order, from the kept standings:
     four queries, one of them a server-side cursor; memory holds one chunk of students."""
-    frame = _fresh_frame(course, now)
+    frame = _frame(course, frame, now)
 
     def rows() -> Iterator[tuple[Enrollment, StudentGrade]]:
         standings = (
@@ -207,21 +206,21 @@ EXPORT_FIELDS = (
 )
 
 
-def gradebook_values_stream(*, course: Course, now: datetime | None = None):
+def gradebook_values_stream(*, course: Course, now: datetime | None = None, frame: GradebookFrame | None = None):
     """For the CSV: (frame, iterator of tuples of EXPORT_FIELDS: first name, last name, username, group,
     e-mail, items ({key: [state, value text, …]}), total, letter), in user id order. Plain tuples and no
     grade object per student: the export of 10,000 students stays around a second."""
-    frame = _fresh_frame(course, now)
+    frame = _frame(course, frame, now)
     rows = _kept(course).order_by("user_id").values_list(*EXPORT_FIELDS).iterator(chunk_size=STREAM_CHUNK)
     return frame, rows
 
 
-def students_at_risk(*, course: Course, now: datetime | None = None) -> list[StudentRow]:
+def students_at_risk(*, course: Course, now: datetime | None = None, frame: GradebookFrame | None = None) -> list[StudentRow]:
     """Students to reach out to (for the weekly digest): no activity for 7 days, or under 60 % with work past due.
 
     Each row has `user`, `risk_reasons` / `risk_labels`, `last_activity` and `grade.total_so_far`.
     """
-    frame = _fresh_frame(course, now)
+    frame = _frame(course, frame, now)
     flagged = (
         _kept(course).filter(_inactive(frame) | _low_total(frame)).select_related("enrollment", "user")
         .order_by(_name_order().asc())

@@ -5,24 +5,25 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Case, OuterRef, When
 from django.http import Http404
 
+from courses.audit import Action, audit_about
 from courses.models import Course, Enrollment
 from courses.signals import course_participation
 from coursesite.ids import id_or_404
 from discussions.models import Post
 from discussions.selectors import Participation
 from gradebook.computation import StudentGrade
-from gradebook.models import GradeOverride, GradeOverrideLog
+from gradebook.models import GradeOverride
 from gradebook.selectors.activity import ACTIVITY_FIELDS, _latest_subquery, activity_annotations, latest
 from gradebook.selectors.computed import (
     ATTEMPT_FIELDS,
     _attempts_query,
     _by_quiz,
-    _participation_from_post_rows,
-    _post_groups_query,
+    participation_by_lesson,
     build_student_grade,
 )
 from gradebook.selectors.frame import GradebookFrame, LessonColumn, gradebook_frame
@@ -84,8 +85,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
     attempts: dict[int, list[dict]] = defaultdict(list)
     for row in attempt_rows:
         attempts[quiz_lessons[row["quiz_id"]]].append(row)
-    post_rows = list(_post_groups_query(course).filter(author=user))
-    participation = _participation_from_post_rows(post_rows, {c.lesson_id: c.prompts_total for c in frame.columns})
+    participation = participation_by_lesson(course=course, frame=frame, user_ids=[user.pk]).get(user.pk, {})
     overrides = dict(GradeOverride.objects.filter(course=course, student=user).values_list("item_key", "value"))
     grade = build_student_grade(
         frame, read=set(read_at), attempts=_by_quiz(tuple(row[f] for f in ATTEMPT_FIELDS) for row in attempt_rows),
@@ -122,7 +122,31 @@ def student_posts(*, course: Course, user, limit: int = 200) -> list[Post]:
     )
 
 
-def override_history(*, course: Course, student) -> tuple[list[GradeOverride], list[GradeOverrideLog]]:
+@dataclass(frozen=True)
+class OverrideChange:
+    """One line of a student's override history, read from the course's audit trail."""
+
+    created_at: datetime
+    actor: object
+    item_key: str
+    old_value: Decimal | None
+    new_value: Decimal | None
+    reason: str
+
+
+def _decimal_or_none(text) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def override_history(*, course: Course, student) -> tuple[list[GradeOverride], list[OverrideChange]]:
     current = list(GradeOverride.objects.filter(course=course, student=student).select_related("set_by").order_by("item_key"))
-    log = list(GradeOverrideLog.objects.filter(course=course, student=student).select_related("actor"))
+    entries = audit_about(course=course, subject=student, actions=[Action.OVERRIDE_SET, Action.OVERRIDE_CLEAR])
+    log = [
+        OverrideChange(
+            created_at=entry.created_at, actor=entry.actor, item_key=entry.changes.get("item", entry.target),
+            old_value=_decimal_or_none(entry.changes["value"][0]), new_value=_decimal_or_none(entry.changes["value"][1]),
+            reason=entry.reason,
+        )
+        for entry in entries
+    ]
     return current, log

@@ -1,34 +1,6 @@
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
-
-ACTION_LABELS = {
-    "quiz_import": _("Quiz imported"),
-    "question_edit": _("Question edited"),
-    "question_move": _("Question moved"),
-    "question_hide": _("Question hidden"),
-    "question_show": _("Question shown"),
-    "question_delete": _("Question deleted"),
-    "quiz_settings": _("Quiz settings changed"),
-    "lesson_edit": _("Lesson edited"),
-    "lesson_move": _("Lesson moved"),
-    "prompt_add": _("Prompt added"),
-    "prompt_edit": _("Prompt changed"),
-    "enrol_csv": _("People enrolled"),
-    "enrollment_edit": _("Enrolment changed"),
-    "enrollment_remove": _("Removed from the course"),
-    "enrollment_restore": _("Enrolment restored"),
-    "grading_scheme": _("Grading scheme changed"),
-    "course_copy": _("Course created as a copy"),
-    "course_copied": _("Course copied"),
-}
-
-
-@register.filter
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
-
 
 @register.filter
 def changes_text(changes: dict) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from gradebook.selectors import RiskReason, students_at_risk
+from gradebook.standings import standings_fresh_frame
 from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, kept_up, read, student
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def enrolled_days_ago(course, user, days):
 
 
 def reasons(course, user):
-    return next((row.risk_reasons for row in students_at_risk(course=course, now=NOW) if row.user == user), ())
+    return next((row.risk_reasons for row in students_at_risk(course=course, frame=standings_fresh_frame(course=course, now=NOW)) if row.user == user), ())
 
 
 @pytest.fixture

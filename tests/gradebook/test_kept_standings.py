@@ -22,7 +22,7 @@ from discussions.services import post_create, post_delete, post_hide, post_unhid
 from gradebook.models import Standing
 from gradebook.selectors import frame_fingerprint, grade_from_standing, gradebook_frame, gradebook_page, gradebook_rows
 from gradebook.services import grade_override_clear, grade_override_set, grading_scheme_update
-from gradebook.standings import standings_rebuild
+from gradebook.standings import standings_fresh_frame, standings_rebuild
 from lessons.services import lesson_mark_read, lesson_mark_unread
 from quizzes.models import Question, Quiz, Response
 from quizzes.services import attempt_save, attempt_start, attempt_submit, quiz_regrade, response_grade_manually
@@ -52,7 +52,7 @@ def assert_kept_equals_computed(course):
         assert grade_from_standing(standing) == row.grade
         assert standing.last_activity == row.last_activity
     # And the page, filtered and sorted by the database, flags whom the computation flags.
-    page = gradebook_page(course=course, per_page=1000, now=frame.now)
+    page = gradebook_page(course=course, per_page=1000, frame=standings_fresh_frame(course=course, now=frame.now))
     assert {r.user.pk: r.risk_reasons for r in page.page.object_list} == {u: r.risk_reasons for u, r in computed.items()}
 
 
@@ -222,7 +222,7 @@ def test_a_question_swapped_by_a_reimport_is_seen_by_the_review_credit_on_the_ne
         f"::Q{n}:: Question {n} ? {{=Bon ~Mauvais ~Autre}}" for n in range(10) if f"Q{n}" != reviewed_key
     ) + "\n\n::Nouvelle:: Une autre question ? {=Oui ~Non}"
     quiz_import_gift(lesson=first, text=text)
-    page = gradebook_page(course=course, per_page=1000)
+    page = gradebook_page(course=course, per_page=1000, frame=standings_fresh_frame(course=course))
     row = next(r for r in page.page.object_list if r.user.pk == ann.pk)
     assert row.grade.items["participation:0"].value == Decimal("0.00")  # 0 of the 9 cards left
     assert_kept_equals_computed(course)
@@ -276,7 +276,7 @@ def test_a_renamed_student_moves_in_the_name_order(world):
     course, _instructor, _first, _second, (ann, bob, cat) = world
     ann.last_name = "Zzz"
     ann.save()
-    order = [r.user.pk for r in gradebook_page(course=course).page.object_list]
+    order = [r.user.pk for r in gradebook_page(course=course, frame=standings_fresh_frame(course=course)).page.object_list]
     assert order[-1] == ann.pk
 
 
@@ -284,7 +284,7 @@ def test_a_due_date_that_passes_is_seen_on_the_next_read(world):
     course, _instructor, _first, second, (ann, *_rest) = world
     later = timezone.now() + timedelta(days=8)  # lesson 2 falls due: its missing work now counts 0
     before = kept_rows(course)[ann.pk].items[f"quiz:{second.pk}"][0]
-    page = gradebook_page(course=course, now=later)
+    page = gradebook_page(course=course, frame=standings_fresh_frame(course=course, now=later))
     row = next(r for r in page.page.object_list if r.user.pk == ann.pk)
     assert before == "not_due" and row.grade.items[f"quiz:{second.pk}"].state == "missing"
     computed = next(r for r in gradebook_rows(course=course, now=later).rows if r.user.pk == ann.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 from gradebook.selectors import RiskReason, students_at_risk
+from gradebook.standings import standings_fresh_frame
 from quizzes.models import Question, Response
 from reminders.sweeps import Decisions, sweep_inactivity
 from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, kept_up, read, student
@@ -60,7 +61,7 @@ def nudged(course) -> set[int]:
 
 
 def flagged(course) -> set[int]:
-    return {row.user.pk for row in students_at_risk(course=course, now=NOW) if RiskReason.INACTIVE in row.risk_reasons}
+    return {row.user.pk for row in students_at_risk(course=course, frame=standings_fresh_frame(course=course, now=NOW)) if RiskReason.INACTIVE in row.risk_reasons}
 
 
 def test_the_reminders_nudge_exactly_the_students_the_gradebook_flags(cohort):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from discussions.models import Post, Thread
 from gradebook.selectors import gradebook_rows, gradebook_stream, student_standing
+from gradebook.standings import standings_fresh_frame
 from gradebook.services import grade_override_set, grading_scheme_update
 from tests.gradebook.builders import answer_prompts, attempt, course_with_lessons, kept_up, read, student
 
@@ -38,7 +39,7 @@ def test_page_export_and_progress_agree_on_every_cell():
     now = timezone.now()
 
     page = {row.user.pk: row.grade for row in gradebook_rows(course=course, now=now).rows}
-    _frame, stream = gradebook_stream(course=course, now=now)
+    _frame, stream = gradebook_stream(course=course, frame=standings_fresh_frame(course=course, now=now))
     exported = {enrollment.user_id: grade for enrollment, grade in stream}
     own_pages = {user.pk: student_standing(course=course, user=user, now=now).grade for user in people}
 

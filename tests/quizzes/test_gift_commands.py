@@ -5,7 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lessons.models import Lesson
-from quizzes.models import Attempt, Question, QuizAuditLog, Response
+from courses.models import AuditEntry
+from quizzes.models import Attempt, Question, Response
 from quizzes.services import attempt_start, attempt_submit, quiz_regrade
 from tests.conftest import SEEDS_DIR
 from tests.factories import SAMPLE_GIFT, EnrollmentFactory, LessonFactory, quiz_from_gift
@@ -84,7 +85,7 @@ def test_dry_run_writes_nothing(tmp_path):
     out, _ = run("import_gift", str(path), "--lesson", lesson.slug, "--dry-run")
 
     assert "Dry run" in out and "8 questions" in out
-    assert not Question.objects.exists() and not QuizAuditLog.objects.exists()
+    assert not Question.objects.exists() and not AuditEntry.objects.exists()
 
 
 @pytest.mark.parametrize("stem", sorted(p.stem for p in SEEDS_DIR.glob("*.gift")))
@@ -158,5 +159,5 @@ def test_regrade_after_a_corrected_key_changes_scores_and_writes_an_audit_line()
     assert quiz_regrade(quiz=quiz, actor=teacher) == 0  # nothing left to change
 
     assert Attempt.objects.get(pk=attempt.pk).score == 1
-    entry = QuizAuditLog.objects.get(action="regrade")
-    assert entry.actor == teacher and entry.details["changed"][0]["old"] == "0.000"
+    entry = AuditEntry.objects.get(action="regrade")
+    assert entry.actor == teacher and entry.changes["changed"][0]["old"] == "0.000"

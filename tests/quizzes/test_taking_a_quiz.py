@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Enrollment
-from quizzes.models import Attempt, QuizAuditLog, Response
+from courses.models import AuditEntry
+from quizzes.models import Attempt, Response
 from quizzes.services import attempt_start, attempts_expire_overdue
 from tests.factories import EnrollmentFactory, LessonFactory, answers_by_title, quiz_from_gift
 
@@ -216,7 +217,7 @@ def test_sweep_submits_abandoned_attempts_at_their_deadline(lesson, quiz, learne
 
     attempt.refresh_from_db()
     assert attempt.is_submitted and attempt.submitted_at == attempt.deadline_at
-    assert QuizAuditLog.objects.filter(action="auto_submit").count() == 1
+    assert AuditEntry.objects.filter(action="auto_submit").count() == 1
 
 
 def test_take_page_never_contains_the_answer_key(client, lesson, quiz, learner):
@@ -263,8 +264,8 @@ def test_instructor_grades_an_essay_and_the_score_follows(client, lesson, quiz, 
 
     attempt.refresh_from_db()
     assert attempt.score == Decimal("6.75") and not attempt.needs_grading
-    entry = QuizAuditLog.objects.get(action="manual_grade")
-    assert entry.actor == teacher and entry.details["new"] == "0.750"
+    entry = AuditEntry.objects.get(action="manual_grade")
+    assert entry.actor == teacher and entry.changes["new"] == "0.750"
     assert "Chaque nouvel utilisateur" not in client.get(queue).content.decode()
 
 

@@ -15,12 +15,12 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Enrollment
+from courses.models import AuditEntry, Enrollment
 from courses.services import instructor_admin_access_grant
-from gradebook.models import GradeOverride, GradeOverrideLog, GradingScheme
+from gradebook.models import GradeOverride, GradingScheme
 from gradebook.services import grade_override_set, grading_scheme_ensure
 from lessons.models import Lesson, LessonProgress
-from quizzes.models import Attempt, Question, Quiz, QuizAuditLog
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.services import attempt_start, attempt_submit, quiz_regrade
 from reminders.models import EmailOptOut, Reminder
 from tests.factories import CourseFactory, EnrollmentFactory, LessonFactory, UserFactory, quiz_from_gift
@@ -39,7 +39,6 @@ def world(db):
     quiz_a = quiz_from_gift(lesson_a)
     attempt_a = attempt_submit(attempt_id=attempt_start(quiz=quiz_a, user=student_a).pk)
     quiz_regrade(quiz=quiz_a, actor=teacher_a)
-    QuizAuditLog.objects.create(quiz=quiz_a, actor=teacher_a, action=QuizAuditLog.Action.IMPORT, details={})
     progress_a = LessonProgress.objects.create(lesson=lesson_a, user=student_a, read_at=timezone.now())
     scheme_a = grading_scheme_ensure(course=course_a)
     override_a = grade_override_set(
@@ -64,9 +63,9 @@ def world(db):
     return {
         "course_a": course_a, "teacher_a": teacher_a, "student_a": student_a, "lesson_a": lesson_a,
         "spare_lesson_a": spare_lesson_a, "quiz_a": quiz_a, "question_a": quiz_a.questions.first(),
-        "attempt_a": attempt_a, "audit_a": QuizAuditLog.objects.filter(quiz=quiz_a).first(),
+        "attempt_a": attempt_a, "audit_a": AuditEntry.objects.filter(course=course_a, action="override_set").first(),
         "progress_a": progress_a, "scheme_a": scheme_a, "override_a": override_a,
-        "override_log_a": GradeOverrideLog.objects.get(course=course_a), "reminder_a": reminder_a,
+        "reminder_a": reminder_a,
         "opt_out_a": opt_out_a, "enrollment_a": Enrollment.objects.get(user=student_a),
         "course_b": course_b, "teacher_b": teacher_b, "student_b": student_b, "lesson_b": lesson_b,
         "spare_lesson_b": spare_lesson_b, "quiz_b": quiz_b, "question_b": quiz_b.questions.first(),
@@ -83,10 +82,9 @@ COURSE_A_ROWS = [
     ("quizzes_quiz", "quiz_a"),
     ("quizzes_question", "question_a"),
     ("quizzes_attempt", "attempt_a"),
-    ("quizzes_quizauditlog", "audit_a"),
+    ("courses_auditentry", "audit_a"),
     ("gradebook_gradingscheme", "scheme_a"),
     ("gradebook_gradeoverride", "override_a"),
-    ("gradebook_gradeoverridelog", "override_log_a"),
     ("reminders_reminder", "reminder_a"),
     ("reminders_emailoptout", "opt_out_a"),
     ("accounts_user", "student_a"),
@@ -268,13 +266,13 @@ def test_forged_inline_enrolment_cannot_enrol_a_stranger(client, world):
 
 def test_regrade_action_on_another_course_quiz_does_nothing(client, world):
     client.force_login(world["teacher_b"])
-    before = QuizAuditLog.objects.filter(quiz=world["quiz_a"]).count()
+    before = AuditEntry.objects.filter(course=world["course_a"], action="regrade").count()
     Attempt.objects.filter(pk=world["attempt_a"].pk).update(score=0)
     client.post(
         reverse("admin:quizzes_quiz_changelist"),
         {"action": "regrade_attempts", "_selected_action": [world["quiz_a"].pk]},
     )
-    assert QuizAuditLog.objects.filter(quiz=world["quiz_a"]).count() == before
+    assert AuditEntry.objects.filter(course=world["course_a"], action="regrade").count() == before
 
 
 def test_superuser_sees_and_chooses_from_every_course(client, world):

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from courses.models import Enrollment
 from discussions.models import Post, Thread
-from lessons.models import DiscussionPrompt
+from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
@@ -137,7 +137,44 @@ POST_DATA = {
 }
 
 
+# The unpublished-lesson dimension: with the world's lesson unpublished, every URL that reaches the lesson or
+# something of it (its quiz, an attempt, a thread, a post, a review card) answers 404 to students, as if it did
+# not exist; staff answer as before. Each URL is classified here, so a new URL must say which it is.
+REACHES_THE_LESSON = {
+    "courses:lessons:detail", "courses:lessons:read", "courses:quizzes:start", "courses:quizzes:take",
+    "courses:quizzes:autosave", "courses:quizzes:confirm", "courses:quizzes:result", "courses:quizzes:regrade",
+    "courses:discussions:lesson", "courses:discussions:thread", "courses:discussions:thread_moderate",
+    "courses:discussions:follow", "courses:discussions:post_edit", "courses:discussions:post_delete",
+    "courses:discussions:post_moderate", "courses:discussions:post_history", "courses:gradebook:quiz",
+    "courses:studio:quiz", "courses:studio:quiz_export", "courses:studio:quiz_settings", "courses:studio:question",
+    "courses:studio:question_action", "courses:studio:lesson", "courses:studio:lesson_action",
+    "courses:studio:prompt_add", "courses:studio:prompt", "courses:review:answer",
+}
+# URLs that do not open one lesson: they answer the same whether it is published or not (their contents
+# leaving the hidden lesson out is tested by the pages' own tests).
+NOT_ABOUT_ONE_LESSON = {
+    "home", "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete", "set_language", "healthz", "livez", "courses:my_courses",
+    "courses:detail", "courses:progress", "courses:quizzes:essays", "courses:gradebook:index", "courses:gradebook:csv",
+    "courses:gradebook:settings", "courses:gradebook:student", "courses:studio:index", "courses:studio:lessons",
+    "courses:studio:people", "courses:studio:enrollment", "courses:studio:scheme", "courses:studio:copy",
+    "notifications:list", "notifications:read", "reminders:preferences", "reminders:unsubscribe", "reminders:calendar",
+    "lti:jwks", "lti:login", "lti:launch", "lti:deep_link", "lti:registration", "lti:roster_sync",
+    "courses:review:index", "courses:review:settings",
+}
+
+
+def expected_when_unpublished(name: str, role: str) -> int:
+    answer = MATRIX[name][2][role]
+    hidden = name in REACHES_THE_LESSON and role in ("student", "other_student") and answer != 403
+    return 404 if hidden else answer
+
+
 def test_every_url_has_a_row():
+    names = set(walk(get_resolver()))
+    assert names - (REACHES_THE_LESSON | NOT_ABOUT_ONE_LESSON) == set(), "classify each new URL for unpublished lessons"
+    assert REACHES_THE_LESSON & NOT_ABOUT_ONE_LESSON == set()
+
     names = set(walk(get_resolver()))
     assert names - set(MATRIX) == set(), "add a row to MATRIX for each new URL"
     assert set(MATRIX) - names == set(), "remove the rows of URLs that no longer exist"
@@ -228,6 +265,21 @@ def test_each_role_gets_the_expected_answer(world, name, role):
     response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
 
     assert response.status_code == expected[role], f"{method.upper()} {name} as {role}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_an_unpublished_lesson_is_not_found_by_students_and_unchanged_for_staff(world, name, role):
+    people, values = world
+    method, keys, _expected = MATRIX[name]
+    Lesson.objects.filter(slug=values["lesson"]).update(is_published=False)
+    client = Client()
+    if role != "anonymous":
+        client.force_login(people[role])
+
+    response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
+
+    assert response.status_code == expected_when_unpublished(name, role), f"{method.upper()} {name} as {role}, lesson unpublished"
 
 
 # The documented exceptions: the LMS posts the OIDC login and the launch from its own origin (LTI 1.3);

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from studio.models import StudioAuditLog
+from courses.models import AuditEntry
 from tests.studio.conftest import url
 
 READ_PAGES = ["", "quizzes/push-pull/", "quizzes/push-pull/settings/", "lessons/", "lessons/push-pull/", "people/", "scheme/", "copy/"]
@@ -53,7 +53,7 @@ def test_nobody_but_an_instructor_writes(studio, role, status):
         assert client.post(url(studio, path), data).status_code == status, path
     question.refresh_from_db()
     assert not question.is_hidden
-    assert not StudioAuditLog.objects.exists()
+    assert not AuditEntry.objects.exists()
     assert studio["course"].enrollments.count() == 3
 
 

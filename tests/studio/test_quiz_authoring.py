@@ -8,7 +8,7 @@ from quizzes.gift import parse_gift
 from quizzes.models import Attempt, Question
 from quizzes.selectors import attempt_items
 from quizzes.services import attempt_start, attempt_submit
-from studio.models import StudioAuditLog
+from courses.models import AuditEntry
 from tests.studio.conftest import STUDIO_GIFT, url
 
 QUIZ = "quizzes/push-pull/"
@@ -35,7 +35,7 @@ def test_an_upload_with_an_error_shows_its_line_keeps_the_text_and_saves_nothing
     assert "rien n’a été enregistré" in page
     assert "::Cassée::" in page  # what was uploaded is in the text box, to correct in place
     assert titles(studio["quiz"]) == ["Push", "Réseau", "Médias"]
-    assert not StudioAuditLog.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_a_preview_shows_each_question_its_type_and_key_before_anything_is_saved(studio, prof):
@@ -53,7 +53,7 @@ def test_importing_the_corrected_text_replaces_the_questions_and_writes_an_audit
     response = prof.post(url(studio, QUIZ), {"gift_text": NEW_GIFT, "import": "1"}, follow=True)
     assert "Test importé" in response.content.decode()
     assert titles(studio["quiz"]) == ["Pull", "Marque"]
-    line = StudioAuditLog.objects.get()
+    line = AuditEntry.objects.get()
     assert (line.actor, line.action, line.changes["created"]) == (studio["instructor"], "quiz_import", 2)
 
 
@@ -62,7 +62,7 @@ def test_importing_the_same_text_twice_changes_nothing_the_second_time(studio, p
     ids = set(Question.objects.values_list("pk", flat=True))
     prof.post(url(studio, QUIZ), {"gift_text": NEW_GIFT, "import": "1"})
     assert set(Question.objects.values_list("pk", flat=True)) == ids
-    assert StudioAuditLog.objects.count() == 1
+    assert AuditEntry.objects.count() == 1
 
 
 def test_non_utf8_and_oversized_files_are_refused_with_a_clear_message(studio, prof):
@@ -107,7 +107,7 @@ def test_editing_an_answered_question_makes_a_new_version_and_the_attempt_keeps_
     assert titles(studio["quiz"]) == ["Push", "Réseau", "Médias"]
     shown = attempt_items(attempt=Attempt.objects.get(pk=attempt.pk))[0].question
     assert shown.pk == question.pk and shown.text == "Que fait une stratégie Push ?"
-    assert StudioAuditLog.objects.get(action="question_edit").changes["new_version"] is True
+    assert AuditEntry.objects.get(action="question_edit").changes["new_version"] is True
 
 
 def test_an_unanswered_question_is_edited_in_place(studio, prof):
@@ -125,7 +125,7 @@ def test_an_edit_with_an_error_or_another_title_is_refused_and_kept(studio, prof
     page = prof.post(edit, {"gift_text": "::Autre:: Vrai ? {T}", "save": "1"}).content.decode()
     assert "Gardez le titre" in page
     question.refresh_from_db()
-    assert question.data["correct"] is True and not StudioAuditLog.objects.exists()
+    assert question.data["correct"] is True and not AuditEntry.objects.exists()
 
 
 def test_questions_move_hide_and_delete(studio, prof):
@@ -137,7 +137,7 @@ def test_questions_move_hide_and_delete(studio, prof):
 
     prof.post(action, {"action": "hide"})
     prof.post(action, {"action": "hide"})  # a second click changes nothing
-    assert StudioAuditLog.objects.filter(action="question_hide").count() == 1
+    assert AuditEntry.objects.filter(action="question_hide").count() == 1
     attempt = attempt_start(quiz=quiz, user=studio["student"])
     assert medias.pk not in attempt.layout["questions"] and len(attempt.layout["questions"]) == 2
 
@@ -186,7 +186,7 @@ def test_a_repeated_move_does_nothing_the_second_time(studio, prof):
     prof.post(action, {"action": "up", "at": "2"})
     prof.post(action, {"action": "up", "at": "2"})  # a double click: the page showed it third
     assert titles(studio["quiz"]) == ["Push", "Médias", "Réseau"]
-    assert StudioAuditLog.objects.filter(action="question_move").count() == 1
+    assert AuditEntry.objects.filter(action="question_move").count() == 1
 
 
 RARETE = "::Rareté:: Quel principe manque ? {=la rareté #Oui. =%0%* #Non.}"
@@ -207,7 +207,7 @@ def test_an_instructor_makes_accents_and_the_article_count_for_one_short_answer(
     question.refresh_from_db()
     assert question.data["options"] == {"accent_insensitive": False, "articles_optional": False}
     assert question.version == 1  # the same question, graded differently from now on
-    assert StudioAuditLog.objects.get(action="question_edit").changes["options"]["accent_insensitive"] is False
+    assert AuditEntry.objects.get(action="question_edit").changes["options"]["accent_insensitive"] is False
     attempt = attempt_start(quiz=studio["quiz"], user=studio["student"])
     submitted = attempt_submit(attempt_id=attempt.pk, answers={str(question.pk): "la rarete"})
     assert submitted.score == 0

@@ -13,7 +13,7 @@ from discussions.models import Post, Thread
 from gradebook.models import GradingScheme
 from lessons.models import DiscussionPrompt, Lesson
 from quizzes.models import Attempt, Question, Quiz
-from studio.models import StudioAuditLog
+from courses.models import AuditEntry
 from tests.gradebook.builders import attempt, course_with_lessons, read, student
 
 SCHEME = {
@@ -51,14 +51,14 @@ def test_weights_that_do_not_total_100_are_refused_and_kept(graded):
     page = client.post(f"/courses/{course.slug}/studio/scheme/", {**SCHEME, "quiz_weight": 75, "save": "1"}).content.decode()
     assert "100" in page and 'value="75"' in page
     assert not GradingScheme.objects.filter(course=course).exists()
-    assert not StudioAuditLog.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.GRADING_SCHEME).exists()
 
 
 def test_saving_the_scheme_writes_what_changed(graded):
     course, client = graded
     client.post(f"/courses/{course.slug}/studio/scheme/", {**SCHEME, "quiz_weight": 60, "participation_weight": 30, "save": "1"})
     assert GradingScheme.objects.get(course=course).quiz_weight == 60
-    line = StudioAuditLog.objects.get(action="grading_scheme")
+    line = AuditEntry.objects.get(action="grading_scheme")
     assert line.changes["quiz_weight"] == [70, 60] and line.changes["participation_weight"] == [20, 30]
 
 
@@ -132,7 +132,7 @@ def test_the_studio_copies_the_course_and_opens_the_copy(source):
     assert copy.title == "Marketing (suite)"
     again = client.post(f"/courses/{course.slug}/studio/copy/", {"new_slug": "marketing-next", "title": "Marketing (suite)", "starts_on": starts})
     assert again["Location"] == "/courses/marketing-next/studio/" and Course.objects.filter(slug__startswith="marketing-next").count() == 1
-    assert StudioAuditLog.objects.get(course=copy, action="course_copy").actor == teacher
+    assert AuditEntry.objects.get(course=copy, action="course_copy").actor == teacher
 
 
 def test_a_course_without_a_start_date_is_copied_with_its_first_quiz_a_week_after_the_new_start(source):

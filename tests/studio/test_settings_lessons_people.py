@@ -13,7 +13,7 @@ from discussions.services import post_create
 from lessons.models import DiscussionPrompt
 from quizzes.models import Attempt, Quiz
 from quizzes.services import attempt_start, attempt_submit
-from studio.models import StudioAuditLog
+from courses.models import AuditEntry
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.studio.conftest import url
 
@@ -39,7 +39,7 @@ def test_a_change_that_affects_started_attempts_says_so_before_saving(studio, pr
 
     prof.post(url(studio, SETTINGS), {**settings_data(time_limit_minutes="20"), "confirm": "1"})
     assert Quiz.objects.get(pk=studio["quiz"].pk).time_limit_minutes == 20
-    line = StudioAuditLog.objects.get(action="quiz_settings")
+    line = AuditEntry.objects.get(action="quiz_settings")
     assert line.changes == {"time_limit_minutes": [None, 20]} and line.actor == studio["instructor"]
 
 
@@ -54,7 +54,7 @@ def test_saving_the_same_settings_twice_logs_one_change(studio, prof):
     data = {**settings_data(due_at=in_days(10)), "confirm": "1"}
     prof.post(url(studio, SETTINGS), data)
     prof.post(url(studio, SETTINGS), data)
-    assert StudioAuditLog.objects.filter(action="quiz_settings").count() == 1
+    assert AuditEntry.objects.filter(action="quiz_settings").count() == 1
 
 
 def test_lowering_attempts_names_the_students_who_used_them(studio, prof):
@@ -74,7 +74,22 @@ def test_lesson_summary_objectives_and_due_date_are_edited(studio, prof):
     lesson.refresh_from_db()
     assert lesson.summary == "Un nouveau résumé." and lesson.objectives == ["Définir le Push", "Comparer"]
     assert timezone.localtime(Quiz.objects.get(lesson=lesson).due_at).strftime("%Y-%m-%dT%H:%M") == due
-    assert {line.action for line in StudioAuditLog.objects.all()} == {"lesson_edit", "quiz_settings"}
+    assert {line.action for line in AuditEntry.objects.all()} == {"lesson_edit", "quiz_settings"}
+
+
+def test_a_lesson_edit_refused_for_its_due_date_saves_nothing(studio, prof):
+    """One save is one transaction: the quiz refusing the due date leaves the lesson's fields as they were."""
+    Quiz.objects.filter(lesson=studio["lesson"]).update(opens_at=timezone.now() + dt.timedelta(days=20))
+    response = prof.post(url(studio, "lessons/push-pull/"), {
+        "title": "Push et Pull", "summary": "Un résumé qui ne doit pas rester.", "objectives": "Définir le Push",
+        "is_published": "on", "due_at": in_days(14),
+    })
+
+    assert response.status_code == 200 and "doit suivre la date d’ouverture" in response.content.decode()
+    lesson = studio["lesson"]
+    lesson.refresh_from_db()
+    assert lesson.summary != "Un résumé qui ne doit pas rester."
+    assert not AuditEntry.objects.exists()
 
 
 def test_an_unpublished_lesson_disappears_for_students_only(studio, prof):
@@ -113,7 +128,7 @@ def test_prompts_are_added_reworded_and_retired_without_losing_answers(studio, p
     prompt.refresh_from_db()
     assert not prompt.is_active
     assert Post.objects.filter(thread=thread, body="Mon exemple").exists()
-    assert [l.action for l in StudioAuditLog.objects.order_by("pk")] == ["prompt_add", "prompt_edit", "prompt_edit"]
+    assert [l.action for l in AuditEntry.objects.order_by("pk")] == ["prompt_add", "prompt_edit", "prompt_edit"]
 
 
 def csv_upload(text, encoding="utf-8"):
@@ -134,7 +149,7 @@ def test_a_csv_enrols_everyone_or_nobody_with_errors_by_line(studio, prof):
     assert "2 personnes inscrites" in response.content.decode()
     assert set(Enrollment.objects.filter(course=studio["course"], group__in=["A", "B"]).values_list("user__email", flat=True)) == {
         "ana@example.org", "luc@example.org"}
-    assert StudioAuditLog.objects.get(action="enrol_csv").changes["enrolled"] == 2
+    assert AuditEntry.objects.get(action="enrol_csv").changes["enrolled"] == 2
 
 
 def test_a_csv_address_without_an_account_is_refused_with_its_line_unless_accounts_are_asked_for(studio, prof):
@@ -169,7 +184,7 @@ def test_enrol_one_change_role_and_group_remove_and_restore(studio, prof):
     enrollment = Enrollment.objects.get(course=studio["course"], user=person)
     assert enrollment.group == "A"
     prof.post(url(studio, "people/"), {"one-email": "zoe@example.org", "one-role": "student"})  # again: nothing changes
-    assert StudioAuditLog.objects.filter(action="enrol_csv").count() == 1
+    assert AuditEntry.objects.filter(action="enrol_csv").count() == 1
 
     prof.post(url(studio, f"people/{person.pk}/"), {"action": "save", "role": "ta", "group": "B"})
     enrollment.refresh_from_db()
