@@ -38,8 +38,12 @@ def grading_scheme_ensure(*, course: Course) -> GradingScheme:
 
 
 @transaction.atomic
-def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
-    """Change the weights, participation credits, late penalty or letter scale; only changed fields are saved."""
+def grading_scheme_update(*, course: Course, actor=None, **values) -> GradingScheme:
+    """Change the weights, participation credits, late penalty or letter scale; only changed fields are saved.
+
+    The one grading-settings write, whichever page asks: a person's change (`actor`) goes to the course's
+    audit trail as {field: [old, new]}, against the defaults before the first save.
+    """
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"unknown scheme fields: {sorted(unknown)}")
@@ -50,7 +54,8 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         except ValueError as exc:
             raise GradebookError(str(exc)) from exc
         values["letter_scale"] = [{"letter": g.letter, "min": _json_number(g.minimum)} for g in letters]
-    changed = list(changes_apply(scheme, values))
+    changes = changes_apply(scheme, values)
+    changed = list(changes)
     if scheme.quiz_weight + scheme.participation_weight + scheme.reading_weight != 100:
         raise GradebookError(_("The three weights must add up to 100."))
     if scheme.pk is None:
@@ -59,6 +64,8 @@ def grading_scheme_update(*, course: Course, **values) -> GradingScheme:
         scheme.save(update_fields=[*changed, "updated_at"])
     else:
         return scheme
+    if changes and actor is not None:
+        audit_record(course=course, actor=actor, action=Action.GRADING_SCHEME, target=course.title, changes=changes)
     standings_refresh(course=course)  # every student's standing follows the new scheme, in this transaction
     return scheme
 

@@ -199,7 +199,7 @@ def scheme_settings(request, course):
         form = GradingSchemeForm(request.POST)
         if form.is_valid():
             try:
-                grading_scheme_update(course=access.course, **form.cleaned_data)
+                grading_scheme_update(course=access.course, actor=request.user, **form.cleaned_data)
             except GradebookError as exc:
                 form.add_error(None, str(exc))
             else:

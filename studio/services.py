@@ -331,13 +331,8 @@ def studio_enrollment_restore(*, course: Course, user_id: int, actor) -> Enrollm
 
 @transaction.atomic
 def studio_grading_scheme_update(*, course: Course, actor, **values):
-    """Save the scheme through the gradebook's service and log what changed."""
-    # Before the first save the defaults apply: the change is logged against them.
-    changes = changes_between(grading_scheme_for(course=course), values)
-    scheme = grading_scheme_update(course=course, **values)
-    if changes:
-        audit_record(course=course, actor=actor, action="grading_scheme", target=course.title, changes=changes)
-    return scheme
+    """Save the scheme through the gradebook's one service, which records what changed."""
+    return grading_scheme_update(course=course, actor=actor, **values)
 
 
 # --- Course copy ------------------------------------------------------------------------------------

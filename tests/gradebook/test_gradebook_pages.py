@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from courses.models import Enrollment
+from courses.models import AuditEntry, Enrollment
 from gradebook.selectors import gradebook_rows
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.gradebook.builders import answer_prompts, attempt, bulk_class, course_with_lessons, read, student
@@ -180,6 +180,9 @@ def test_scheme_settings_save_weights_and_letter_scale(client, world):
     row = next(r for r in gradebook_rows(course=course).rows if r.user == alice)
     # 0.5 × 80 + 0.5 × 100 = 90 (participation weighs nothing now).
     assert str(row.grade.total_so_far) == "90.00" and row.grade.letter == "Réussite"
+    # The same audited service as the studio's scheme page: one line, who and old → new.
+    line = AuditEntry.objects.get(course=course, action=AuditEntry.Action.GRADING_SCHEME)
+    assert line.actor == instructor and line.changes["quiz_weight"] == [70, 50]
 
 
 def build_class(size):
