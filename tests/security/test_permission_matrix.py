@@ -160,7 +160,9 @@ NOT_ABOUT_ONE_LESSON = {
     "courses:studio:people", "courses:studio:enrollment", "courses:studio:scheme", "courses:studio:copy",
     "notifications:list", "notifications:read", "reminders:preferences", "reminders:unsubscribe", "reminders:calendar",
     "lti:jwks", "lti:login", "lti:launch", "lti:deep_link", "lti:registration", "lti:roster_sync",
-    "courses:review:index", "courses:review:settings",
+    "courses:review:index", "courses:review:settings", "courses:studio:invitations_resend", "invitation_accept",
+    "invitation_renew", "lti:register", "lti:registration_url", "lti:score_resend", "oidc_authentication_callback",
+    "oidc_authentication_init", "oidc_refused",
 }
 
 
