@@ -22,6 +22,23 @@ class BulkEnrollmentResult:
     already_enrolled: int
 
 
+def _too_long(*, line_number: int, email: str, first_name: str, last_name: str, group: str) -> str | None:
+    """The message for a cell longer than its column, checked here: PostgreSQL refuses it with a 500,
+    SQLite stores 100 KB names. The username is the address, so an address is bound by it."""
+    User = get_user_model()
+    bounds = (
+        (email, min(User._meta.get_field("username").max_length, User._meta.get_field("email").max_length), _("address")),
+        (first_name, User._meta.get_field("first_name").max_length, _("first name")),
+        (last_name, User._meta.get_field("last_name").max_length, _("last name")),
+        (group, Enrollment._meta.get_field("group").max_length, _("group")),
+    )
+    for value, bound, what in bounds:
+        if len(value) > bound:
+            return _("Line %(line)d: the %(what)s has %(length)d characters; the limit is %(max)d.") % {
+                "line": line_number, "what": what, "length": len(value), "max": bound}
+    return None
+
+
 def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[tuple[int, str, str, str, str]], list[tuple[int, str]]]:
     """Rows of (line, email, first name, last name, group), and (line, message) for every bad line."""
     rows, errors, first_line_of = [], [], {}
@@ -43,8 +60,12 @@ def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[t
             errors.append((line_number, _("Line %(line)d: “%(email)s” is already on line %(first)d.")
                            % {"line": line_number, "email": email, "first": first_line_of[email]}))
             continue
-        first_line_of.setdefault(email, line_number)
         padded = cells + ["", "", ""]
+        too_long = _too_long(line_number=line_number, email=email, first_name=padded[1], last_name=padded[2], group=padded[3])
+        if too_long:
+            errors.append((line_number, too_long))
+            continue
+        first_line_of.setdefault(email, line_number)
         rows.append((line_number, email, padded[1], padded[2], padded[3]))
     return rows, errors
 
