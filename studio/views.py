@@ -323,11 +323,12 @@ def prompt_edit(request, course, lesson, prompt):
 # --- People --------------------------------------------------------------------------------------
 
 
-def _people_context(access, **forms):
-    people = selectors.course_people(course=access.course)
-    removed = selectors.removed_people(course=access.course, enrolled_ids={e.user_id for e in people})
+def _people_context(request, access, **forms):
+    search = request.GET.get("q", "")[:100].strip()
+    page = selectors.course_people(course=access.course, search=search, page_number=request.GET.get("page"))
+    removed = selectors.removed_people(course=access.course)
     return _context(
-        access, people=people, removed=removed, roles=Enrollment.Role.choices,
+        access, people=page.object_list, page=page, search=search, removed=removed, roles=Enrollment.Role.choices,
         csv_form=forms.get("csv_form") or EnrollmentCsvForm(prefix="csv"),
         one_form=forms.get("one_form") or EnrolOneForm(prefix="one"),
     )
@@ -368,8 +369,8 @@ def people(request, course):
                 else:
                     messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
                     return redirect("courses:studio:people", course=access.course.slug)
-        return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
-    return render(request, "studio/people.html", _people_context(access))
+        return render(request, "studio/people.html", _people_context(request, access, csv_form=csv_form, one_form=one_form))
+    return render(request, "studio/people.html", _people_context(request, access))
 
 
 @login_required

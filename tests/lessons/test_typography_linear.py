@@ -31,3 +31,8 @@ def test_typography_rules_are_unchanged_by_the_rewrite():
     assert french_typography("fin»") == f"fin{NBSP}»"
     assert french_typography(" :") == f"{NBSP}:"
     assert french_typography("   ") == "   "
+
+
+def test_typography_html_is_linear_on_text_that_is_not_html():
+    assert_linear(french_typography_html, "<" * 2_000, "<" * 20_000)
+    assert_linear(french_typography_html, '<a title="' * 200, '<a title="' * 2_000)
