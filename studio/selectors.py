@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.http import Http404
 from django.db.models import Count, Q
 
 from courses.models import Course, Enrollment
@@ -11,7 +12,7 @@ from gradebook.computation import TOTAL_KEY
 from gradebook.selectors import gradebook_rows, scheme_from_record
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
-from studio.models import StudioAuditLog
+from studio.models import EnrolmentImport, StudioAuditLog
 
 AUDIT_LINES_SHOWN = 50
 
@@ -61,6 +62,14 @@ def course_people(*, course: Course, search: str = "", page_number=1) -> Page:
             | Q(user__username__icontains=word) | Q(group__icontains=word)
         )
     return Paginator(people, PEOPLE_PER_PAGE).get_page(page_number)
+
+
+def enrolment_import_for(*, course: Course, import_id: int) -> EnrolmentImport:
+    """A CSV enrolment of this course (404 for another course's), without its file."""
+    job = EnrolmentImport.objects.defer("csv_text").filter(course=course, pk=import_id).first()
+    if job is None:
+        raise Http404
+    return job
 
 
 def removed_people(*, course: Course) -> list[StudioAuditLog]:

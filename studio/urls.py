@@ -18,6 +18,7 @@ urlpatterns = [
     path("lessons/<slug:lesson>/prompts/<int:prompt>/", views.prompt_edit, name="prompt"),
     path("people/", views.people, name="people"),
     path("people/<int:user_id>/", views.enrollment_action, name="enrollment"),
+    path("people/imports/<int:import_id>/", views.enrolment_import, name="enrolment_import"),
     path("scheme/", views.scheme, name="scheme"),
     path("copy/", views.course_copy, name="copy"),
 ]

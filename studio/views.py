@@ -341,6 +341,12 @@ def people(request, course):
         csv_form, one_form = None, None
         if "csv-role" in request.POST:
             csv_form = EnrollmentCsvForm(request.POST, request.FILES, prefix="csv")
+            if csv_form.is_valid() and services.enrolment_csv_line_count(csv_text=csv_form.cleaned_data["csv_file"]) > services.ASYNC_ENROLMENT_LINES:
+                job = services.enrolment_import_queue(
+                    course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
+                    actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
+                )
+                return redirect("courses:studio:enrolment_import", course=access.course.slug, import_id=job.pk)
             if csv_form.is_valid():
                 try:
                     result = services.studio_enrollments_from_csv(
@@ -371,6 +377,14 @@ def people(request, course):
                     return redirect("courses:studio:people", course=access.course.slug)
         return render(request, "studio/people.html", _people_context(request, access, csv_form=csv_form, one_form=one_form))
     return render(request, "studio/people.html", _people_context(request, access))
+
+
+@login_required
+def enrolment_import(request, course, import_id):
+    """A large CSV enrolment's progress, then its report; the page refreshes itself until it is done."""
+    access = _access(request, course)
+    job = selectors.enrolment_import_for(course=access.course, import_id=id_or_404(import_id))
+    return render(request, "studio/enrolment_import.html", _context(access, job=job))
 
 
 @login_required
