@@ -175,6 +175,11 @@ class EnrollmentCsvForm(forms.Form):
                     "Unticked, such an address is reported with its line (a typo, most often)."),
     )
 
+    confirm_look_alikes = forms.BooleanField(
+        label=_("These addresses are right"), required=False,
+        help_text=_("Tick after checking with the people concerned an address flagged as mixing alphabets or in punycode."),
+    )
+
     def clean_csv_file(self):
         return read_text_upload(self.cleaned_data["csv_file"], max_bytes=MAX_CSV_BYTES)
 
@@ -186,6 +191,7 @@ class EnrolOneForm(forms.Form):
     create_accounts = forms.BooleanField(
         label=_("Create the account if this address has none"), required=False,
     )
+    confirm_look_alikes = forms.BooleanField(label=_("This address is right"), required=False)
 
 
 class EnrollmentForm(forms.Form):

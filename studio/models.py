@@ -41,6 +41,7 @@ class EnrolmentImport(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     role = models.CharField(_("role"), max_length=20)
     create_accounts = models.BooleanField(_("create accounts"), default=False)
+    allow_look_alikes = models.BooleanField(_("look-alike addresses confirmed"), default=False)
     csv_text = models.TextField(_("CSV file"))
     line_count = models.PositiveIntegerField(_("lines"))
     status = models.CharField(_("state"), max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -323,13 +323,14 @@ class EnrollmentCsvResult:
 
 @transaction.atomic
 def studio_enrollments_from_csv(
-    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False
+    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False, allow_look_alikes: bool = False
 ) -> EnrollmentCsvResult:
     """Enrol a CSV through the admin's all-or-nothing service, stricter than the admin: a repeated
     line is an error, and so is an address without an account unless `create_accounts` (the
     instructor ticked it). Raises ValidationError (every error with its line) and saves nothing."""
     result = enrollments_bulk_create_from_csv(
-        course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts
+        course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts,
+        allow_look_alikes=allow_look_alikes,
     )
     if result.created_enrollments:
         audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
@@ -347,13 +348,15 @@ def enrolment_csv_line_count(*, csv_text: str) -> int:
 
 
 @transaction.atomic
-def enrolment_import_queue(*, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False) -> EnrolmentImport:
+def enrolment_import_queue(
+    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False, allow_look_alikes: bool = False
+) -> EnrolmentImport:
     """Save a large CSV enrolment and queue its run after the commit; the page follows its state."""
     from coursesite.broker import task_publish_quietly
     from studio.tasks import enrolment_import_task
 
     job = EnrolmentImport.objects.create(
-        course=course, actor=actor, role=role, create_accounts=create_accounts, csv_text=csv_text,
+        course=course, actor=actor, role=role, create_accounts=create_accounts, allow_look_alikes=allow_look_alikes, csv_text=csv_text,
         line_count=enrolment_csv_line_count(csv_text=csv_text),
     )
     transaction.on_commit(lambda: task_publish_quietly(enrolment_import_task, job.pk))
@@ -376,7 +379,8 @@ def enrolment_import_run(*, import_id: int) -> str:
     try:
         with translation.override(language):
             result = studio_enrollments_from_csv(
-                course=job.course, csv_text=job.csv_text, role=job.role, actor=job.actor, create_accounts=job.create_accounts
+                course=job.course, csv_text=job.csv_text, role=job.role, actor=job.actor, create_accounts=job.create_accounts,
+                allow_look_alikes=job.allow_look_alikes,
             )
     except ValidationError as exc:
         job.status, job.report = EnrolmentImport.Status.FAILED, {"errors": exc.messages}

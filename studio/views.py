@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
+from courses.services import email_looks_alike
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
@@ -345,6 +346,7 @@ def people(request, course):
                 job = services.enrolment_import_queue(
                     course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
                     actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
+                    allow_look_alikes=csv_form.cleaned_data["confirm_look_alikes"],
                 )
                 return redirect("courses:studio:enrolment_import", course=access.course.slug, import_id=job.pk)
             if csv_form.is_valid():
@@ -352,6 +354,7 @@ def people(request, course):
                     result = services.studio_enrollments_from_csv(
                         course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
                         actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
+                        allow_look_alikes=csv_form.cleaned_data["confirm_look_alikes"],
                     )
                 except ValidationError as exc:
                     for message in exc.messages:
@@ -369,9 +372,14 @@ def people(request, course):
                     result = services.studio_enrollments_from_csv(
                         course=access.course, csv_text=buffer.getvalue(), role=one_form.cleaned_data["role"],
                         actor=request.user, create_accounts=one_form.cleaned_data["create_accounts"],
+                        allow_look_alikes=one_form.cleaned_data["confirm_look_alikes"],
                     )
                 except ValidationError:
-                    one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
+                    if email_looks_alike(one_form.cleaned_data["email"]):
+                        one_form.add_error("email", _("This address mixes alphabets or is in punycode: check it with the person, "
+                                                      "then tick “This address is right”."))
+                    else:
+                        one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
                 else:
                     messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
                     return redirect("courses:studio:people", course=access.course.slug)
