@@ -25,3 +25,11 @@ def test_enrolling_one_look_alike_address_needs_the_confirmation_too(studio, pro
     page = prof.post(url(studio, "people/"), data).content.decode()
     assert "cette adresse mélange des alphabets" in page.lower()
     assert prof.post(url(studio, "people/"), {**data, "one-confirm_look_alikes": "on"}).status_code == 302
+
+
+def test_an_enrolled_look_alike_address_is_flagged_on_the_people_page(studio, prof):
+    from tests.factories import EnrollmentFactory, UserFactory
+
+    EnrollmentFactory(course=studio["course"], user=UserFactory(email=f"anne@ex{CYRILLIC_A}mple.org"))
+    page = prof.get(url(studio, "people/")).content.decode()
+    assert page.count('data-testid="look-alike"') == 1
