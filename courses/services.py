@@ -2,6 +2,7 @@
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -26,7 +27,37 @@ class BulkEnrollmentResult:
     already_enrolled: int
 
 
-def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[tuple[int, str, str, str, str]], list[tuple[int, str]]]:
+def email_looks_alike(email: str) -> bool:
+    """An address that can pass for another one: letters of several alphabets (a Cyrillic « а » in a
+    Latin name) or a domain in punycode ("xn--"), which shows as the real name in some mail clients.
+    Accented letters are Latin; a name or domain label wholly in one other alphabet is not a look-alike."""
+    local, _at, domain = email.rpartition("@")
+    labels = domain.lower().split(".")
+    if any(label.startswith("xn--") for label in labels):
+        return True
+    return any(len({unicodedata.name(char, "?").split(" ")[0] for char in part if char.isalpha()}) > 1 for part in [local, *labels])
+
+
+def _too_long(*, line_number: int, email: str, first_name: str, last_name: str, group: str) -> str | None:
+    """The message for a cell longer than its column, checked here: PostgreSQL refuses it with a 500,
+    SQLite stores 100 KB names. The username is the address, so an address is bound by it."""
+    User = get_user_model()
+    bounds = (
+        (email, min(User._meta.get_field("username").max_length, User._meta.get_field("email").max_length), _("address")),
+        (first_name, User._meta.get_field("first_name").max_length, _("first name")),
+        (last_name, User._meta.get_field("last_name").max_length, _("last name")),
+        (group, Enrollment._meta.get_field("group").max_length, _("group")),
+    )
+    for value, bound, what in bounds:
+        if len(value) > bound:
+            return _("Line %(line)d: the %(what)s has %(length)d characters; the limit is %(max)d.") % {
+                "line": line_number, "what": what, "length": len(value), "max": bound}
+    return None
+
+
+def _parse_enrollment_csv(
+    text: str, *, refuse_duplicates: bool, allow_look_alikes: bool = False
+) -> tuple[list[tuple[int, str, str, str, str]], list[tuple[int, str]]]:
     """Rows of (line, email, first name, last name, group), and (line, message) for every bad line."""
     rows, errors, first_line_of = [], [], {}
     reader = csv.reader(io.StringIO(text))
@@ -43,12 +74,23 @@ def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[t
             errors.append((line_number, _("Line %(line)d: “%(value)s” is not an e-mail address.") % {"line": line_number, "value": email}))
             continue
         email = email.lower()
+        if not allow_look_alikes and email_looks_alike(email):
+            message = (_("Line %(line)d: “%(email)s”: this address is written with a punycode domain (xn--); check it with the person, "
+                         "then tick “These addresses are right” to enrol it.") if "xn--" in email else
+                       _("Line %(line)d: “%(email)s”: this address mixes alphabets (a letter that looks Latin is not); check it with "
+                         "the person, then tick “These addresses are right” to enrol it."))
+            errors.append((line_number, message % {"line": line_number, "email": email}))
+            continue
         if refuse_duplicates and email in first_line_of:
             errors.append((line_number, _("Line %(line)d: “%(email)s” is already on line %(first)d.")
                            % {"line": line_number, "email": email, "first": first_line_of[email]}))
             continue
-        first_line_of.setdefault(email, line_number)
         padded = cells + ["", "", ""]
+        too_long = _too_long(line_number=line_number, email=email, first_name=padded[1], last_name=padded[2], group=padded[3])
+        if too_long:
+            errors.append((line_number, too_long))
+            continue
+        first_line_of.setdefault(email, line_number)
         rows.append((line_number, email, padded[1], padded[2], padded[3]))
     return rows, errors
 
@@ -56,18 +98,19 @@ def _parse_enrollment_csv(text: str, *, refuse_duplicates: bool) -> tuple[list[t
 @transaction.atomic
 def enrollments_bulk_create_from_csv(
     *, course: Course, csv_text: str, role: str = Enrollment.Role.STUDENT,
-    refuse_duplicates: bool = False, create_missing_accounts: bool = True, invited_by=None,
+    refuse_duplicates: bool = False, create_missing_accounts: bool = True, invited_by=None, allow_look_alikes: bool = False,
 ) -> BulkEnrollmentResult:
     """Enrol every e-mail of a CSV (e-mail, first name, last name, group).
 
     Any bad line stops the whole import (nothing is written) and every error
     names its line: an address that is not one, a repeated address when
     `refuse_duplicates`, an address without an account unless
-    `create_missing_accounts` (most often a typo). New accounts get an unusable
-    password and an invitation e-mail (from `invited_by`) whose link lets them choose one and
-    lands them on the course.
+    `create_missing_accounts` (most often a typo), a look-alike address
+    (`email_looks_alike`) unless `allow_look_alikes`, a cell longer than its
+    column. New accounts get an unusable password and an invitation e-mail (from
+    `invited_by`) whose link lets them choose one and lands them on the course.
     """
-    rows, errors = _parse_enrollment_csv(csv_text, refuse_duplicates=refuse_duplicates)
+    rows, errors = _parse_enrollment_csv(csv_text, refuse_duplicates=refuse_duplicates, allow_look_alikes=allow_look_alikes)
     User = get_user_model()
     emails = {email for _line, email, *_rest in rows}
     # E-mails compare case-blind (the database enforces it too): "Anne@X.org" is the account of "anne@x.org".

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -28,6 +30,12 @@ course_pages = [
     path("<slug:course>/", include("review.urls")),
 ]
 
+
+def favicon(request):
+    # The static file's own address (hashed in production, so it can be cached for a year).
+    return HttpResponseRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:my_courses", permanent=False), name="home"),
     # Before Django's own: the same page and name, with the e-mails throttled.
@@ -42,6 +50,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    # Browsers and feed readers ask for /favicon.ico whatever the pages say: send them to the static file.
+    path("favicon.ico", favicon, name="favicon"),
     path("courses/", include((course_pages, "courses"))),
     path("notifications/", include("notifications.urls")),
     path("reminders/", include("reminders.urls")),

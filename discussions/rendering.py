@@ -9,6 +9,8 @@ handler, inline style, SVG or data: URL can pass.
 import markdown
 import nh3
 
+from coursesite.markdown_input import markdown_source_bounded
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
@@ -18,7 +20,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(source: str) -> str:
-    html = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown.markdown(markdown_source_bounded(source), extensions=["extra", "sane_lists"], output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

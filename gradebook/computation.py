@@ -119,7 +119,8 @@ def letter_scale_from_json(value) -> tuple[LetterGrade, ...]:
             raise ValueError(_("Each letter needs a letter and a minimum.")) from exc
         if not letter or len(letter) > MAX_LETTER_LENGTH:
             raise ValueError(_("A letter has 1 to %(max)d characters.") % {"max": MAX_LETTER_LENGTH})
-        if not (0 <= minimum <= 100):
+        # NaN and Infinity are Decimals too (and a NaN raises on comparison): refuse them with the range.
+        if not minimum.is_finite() or not (0 <= minimum <= 100):
             raise ValueError(_("Minimums are between 0 and 100."))
         grades.append(LetterGrade(letter=letter, minimum=minimum))
     grades.sort(key=lambda g: g.minimum, reverse=True)

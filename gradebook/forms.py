@@ -27,17 +27,29 @@ def letter_scale_to_text(scale: list[dict]) -> str:
     return "\n".join(f"{entry['letter']} {entry['min']}" for entry in scale)
 
 
+# A letter scale has a handful of letters (the default has 11); the bounds keep one form post small.
+MAX_LETTERS = 30
+MAX_LETTER_SCALE_LENGTH = 1_000
+
+
 def letter_scale_from_text(text: str) -> list[dict]:
     """ "A+ 90" per line into the stored JSON; ValidationError naming the first bad line."""
     scale = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        letter, _sep, minimum = line.strip().rpartition(" ")
+    lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if len(lines) > MAX_LETTERS:
+        raise ValidationError(_("At most %(max)d letters."), params={"max": MAX_LETTERS})
+    for number, line in lines:
+        letter, _sep, minimum = line.rpartition(" ")
         try:
-            scale.append({"letter": letter.strip(), "min": float(Decimal(minimum.replace(",", ".")))})
+            value = Decimal(minimum.replace(",", "."))
         except ArithmeticError:
-            raise ValidationError(_("Line %(line)d: write a letter, a space and its minimum, e.g. “A+ 90”."), params={"line": number}) from None
+            value = None
+        # "NaN", "sNaN" and "Infinity" are Decimals: only a finite number from 0 to 100 is a minimum.
+        if value is None or not value.is_finite() or not 0 <= value <= 100:
+            raise ValidationError(
+                _("Line %(line)d: write a letter, a space and its minimum from 0 to 100, e.g. “A+ 90”."), params={"line": number}
+            )
+        scale.append({"letter": letter.strip(), "min": float(value)})
     try:
         letters = letter_scale_from_json(scale)
     except ValueError as exc:
@@ -62,7 +74,7 @@ class GradingSchemeForm(forms.Form):
         help_text=_("Taken off the score of every late attempt; 0 for none."),
     )
     letter_scale = forms.CharField(
-        label=_("Letter scale"),
+        label=_("Letter scale"), max_length=MAX_LETTER_SCALE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("One letter per line with the minimum total it needs, e.g. “A+ 90”; the lowest one at 0."),
     )

@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 
+# Bounds of what the studio accepts, each well above the seeded course (summaries under 800 characters,
+# objectives under 250, prompts under 650): every view renders these texts, so none may be unbounded.
+MAX_SUMMARY_LENGTH = 5_000
+MAX_OBJECTIVES = 20
+MAX_OBJECTIVE_LENGTH = 500
+MAX_PROMPT_BODY_LENGTH = 5_000
+
 
 class Lesson(models.Model):
     """One reading of the course, imported from a seed document and its companion file."""

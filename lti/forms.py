@@ -7,7 +7,7 @@ from lti.outbound import UrlRefused, url_check
 
 class PlatformForm(forms.ModelForm):
     deployment_ids = forms.CharField(
-        label=_("Deployment ids"),
+        label=_("Deployment ids"), max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, as the LMS shows them after adding the tool."),
     )

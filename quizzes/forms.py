@@ -43,7 +43,7 @@ def answers_from_post(post) -> dict[str, object]:
 
 class EssayGradeForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=3, max_digits=8)
-    comment = forms.CharField(label=_("Comment for the student"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("Comment for the student"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, max_points=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,1 +1,1 @@
-"""The studio has no model of its own: its audit lines are the course's (courses.AuditEntry, admin in courses)."""
+"""The studio's audit lines are the course's (courses.AuditEntry, admin in courses); its large CSV enrolments are followed on the people page."""

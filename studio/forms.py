@@ -2,16 +2,20 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment
+from lessons.models import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES, MAX_PROMPT_BODY_LENGTH, MAX_SUMMARY_LENGTH
 from quizzes.models import Quiz
 
 # A quiz of a few hundred questions is well under this; anything larger is not a quiz file.
 MAX_GIFT_BYTES = 512 * 1024
 MAX_CSV_BYTES = 1024 * 1024
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
+MAX_ATTEMPTS = 100
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -130,6 +134,16 @@ class QuizSettingsForm(forms.ModelForm):
         fields = ["opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
                   "shuffle_questions", "shuffle_choices", "review_policy", "late_policy"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's integer columns take 2**31 on PostgreSQL and anything on SQLite: bound them here, where
+        # the message can say why. A week and a hundred attempts are far above any real quiz.
+        self.fields["time_limit_minutes"].max_value = MAX_TIME_LIMIT_MINUTES
+        self.fields["time_limit_minutes"].validators.append(MaxValueValidator(MAX_TIME_LIMIT_MINUTES))
+        self.fields["max_attempts"].validators.append(MaxValueValidator(MAX_ATTEMPTS))
+        self.fields["time_limit_minutes"].widget.attrs["max"] = MAX_TIME_LIMIT_MINUTES
+        self.fields["max_attempts"].widget.attrs["max"] = MAX_ATTEMPTS
+
     def clean(self):
         cleaned = super().clean()
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
@@ -146,16 +160,24 @@ class QuizSettingsForm(forms.ModelForm):
 
 class LessonForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("Summary"), max_length=MAX_SUMMARY_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
     objectives = forms.CharField(
         label=_("Learning objectives"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_OBJECTIVES * (MAX_OBJECTIVE_LENGTH + 2),
         help_text=_("One objective per line."),
     )
     is_published = forms.BooleanField(label=_("Published (students see it)"), required=False)
     due_at = _datetime_field(_("Quiz due at"), _("The lesson's quiz, discussion and reading are due then. Empty: no due date."))
 
     def clean_objectives(self):
-        return [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
+        objectives = [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
+        if len(objectives) > MAX_OBJECTIVES:
+            raise ValidationError(_("At most %(max)d objectives."), params={"max": MAX_OBJECTIVES})
+        for number, objective in enumerate(objectives, start=1):
+            if len(objective) > MAX_OBJECTIVE_LENGTH:
+                raise ValidationError(_("Objective %(number)d is longer than %(max)d characters."),
+                                      params={"number": number, "max": MAX_OBJECTIVE_LENGTH})
+        return objectives
 
     def __init__(self, *args, current_due_at=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,7 +192,7 @@ class LessonForm(forms.Form):
 
 class PromptForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Question"), max_length=MAX_PROMPT_BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EnrollmentCsvForm(forms.Form):
@@ -182,6 +204,11 @@ class EnrollmentCsvForm(forms.Form):
         label=_("Create accounts"), required=False,
         help_text=_("For addresses that have no account yet; each receives an invitation e-mail to choose a password "
                     "(the link works for 7 days). Unticked, such an address is reported with its line (a typo, most often)."),
+    )
+
+    confirm_look_alikes = forms.BooleanField(
+        label=_("These addresses are right"), required=False,
+        help_text=_("Tick after checking with the people concerned an address flagged as mixing alphabets or in punycode."),
     )
 
     def clean_csv_file(self):
@@ -196,6 +223,7 @@ class EnrolOneForm(forms.Form):
         label=_("Create the account if this address has none"), required=False,
         help_text=_("The person receives an invitation e-mail to choose a password."),
     )
+    confirm_look_alikes = forms.BooleanField(label=_("This address is right"), required=False)
 
 
 class EnrollmentForm(forms.Form):

@@ -10,11 +10,13 @@ there, and writes one line of the course's audit trail (`courses.audit`) for eve
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.selectors import never_activated_q
@@ -45,6 +47,7 @@ from quizzes.services import (
     quiz_settings_update,
     question_options_set,
 )
+from studio.models import EnrolmentImport
 
 
 
@@ -256,7 +259,7 @@ class EnrollmentCsvResult:
 
 @transaction.atomic
 def studio_enrollments_from_csv(
-    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False
+    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False, allow_look_alikes: bool = False
 ) -> EnrollmentCsvResult:
     """Enrol a CSV through the admin's all-or-nothing service, stricter than the admin: a repeated
     line is an error, and so is an address without an account unless `create_accounts` (the
@@ -264,11 +267,68 @@ def studio_enrollments_from_csv(
     result = enrollments_bulk_create_from_csv(
         course=course, csv_text=csv_text, role=role, refuse_duplicates=True, create_missing_accounts=create_accounts,
         invited_by=actor,
+        allow_look_alikes=allow_look_alikes,
     )
     if result.created_enrollments:
         audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
                      changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
     return EnrollmentCsvResult(result.created_users, result.created_enrollments, result.already_enrolled)
+
+
+# Above this many lines, a CSV enrolment runs in a worker with a progress page (one request creating
+# thousands of accounts held a web worker for minutes).
+ASYNC_ENROLMENT_LINES = 2_000
+
+
+def enrolment_csv_line_count(*, csv_text: str) -> int:
+    return sum(1 for line in csv_text.splitlines() if line.strip())
+
+
+@transaction.atomic
+def enrolment_import_queue(
+    *, course: Course, csv_text: str, role: str, actor, create_accounts: bool = False, allow_look_alikes: bool = False
+) -> EnrolmentImport:
+    """Save a large CSV enrolment and queue its run after the commit; the page follows its state."""
+    from coursesite.broker import task_publish_quietly
+    from studio.tasks import enrolment_import_task
+
+    job = EnrolmentImport.objects.create(
+        course=course, actor=actor, role=role, create_accounts=create_accounts, allow_look_alikes=allow_look_alikes, csv_text=csv_text,
+        line_count=enrolment_csv_line_count(csv_text=csv_text),
+    )
+    transaction.on_commit(lambda: task_publish_quietly(enrolment_import_task, job.pk))
+    return job
+
+
+def enrolment_import_run(*, import_id: int) -> str:
+    """Run a queued CSV enrolment once: the page's own service (all or nothing), then the report.
+
+    A second delivery of the task finds the row no longer queued and does nothing.
+    """
+    claimed = EnrolmentImport.objects.filter(pk=import_id, status=EnrolmentImport.Status.QUEUED).update(
+        status=EnrolmentImport.Status.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    job = EnrolmentImport.objects.select_related("course", "actor").get(pk=import_id)
+    # The report's messages are written in the instructor's language, as the page would have shown them.
+    language = job.actor.preferred_language if job.actor else settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            result = studio_enrollments_from_csv(
+                course=job.course, csv_text=job.csv_text, role=job.role, actor=job.actor, create_accounts=job.create_accounts,
+                allow_look_alikes=job.allow_look_alikes,
+            )
+    except ValidationError as exc:
+        job.status, job.report = EnrolmentImport.Status.FAILED, {"errors": exc.messages}
+    else:
+        job.status = EnrolmentImport.Status.DONE
+        job.report = {"created_users": result.created_users, "enrolled": result.created_enrollments, "already_enrolled": result.already_enrolled}
+    job.finished_at = timezone.now()
+    # The file is no longer needed once its report is written.
+    job.csv_text = ""
+    job.save(update_fields=["status", "report", "finished_at", "csv_text"])
+    return job.status
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/resend-invitations/", views.invitations_resend_all, name="invitations_resend"),
     path("people/<int:user_id>/", views.enrollment_action, name="enrollment"),
+    path("people/imports/<int:import_id>/", views.enrolment_import, name="enrolment_import"),
     path("scheme/", views.scheme, name="scheme"),
     path("copy/", views.course_copy, name="copy"),
 ]

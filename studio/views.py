@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
+from courses.services import email_looks_alike
 from coursesite.errors import ActionRefused
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
@@ -327,14 +328,16 @@ def prompt_edit(request, course, lesson, prompt):
 # --- People --------------------------------------------------------------------------------------
 
 
-def _people_context(access, **forms):
-    people = selectors.course_people(course=access.course)
-    removed = selectors.removed_people(course=access.course, enrolled_ids={e.user_id for e in people})
+def _people_context(request, access, **forms):
+    search = request.GET.get("q", "")[:100].strip()
+    page = selectors.course_people(course=access.course, search=search, page_number=request.GET.get("page"))
+    removed = selectors.removed_people(course=access.course)
+    people = list(page.object_list)
     states = selectors.people_states(people=people)
     rows = [(enrollment, states[enrollment.user_id]) for enrollment in people]
     return _context(
-        access, people=people, rows=rows, removed=removed, roles=Enrollment.Role.choices,
-        pending_count=sum(1 for state in states.values() if state.pending),
+        access, people=people, page=page, search=search, rows=rows, removed=removed, roles=Enrollment.Role.choices,
+        pending_count=selectors.pending_activation_count(course=access.course),
         csv_form=forms.get("csv_form") or EnrollmentCsvForm(prefix="csv"),
         one_form=forms.get("one_form") or EnrolOneForm(prefix="one"),
     )
@@ -347,11 +350,19 @@ def people(request, course):
         csv_form, one_form = None, None
         if "csv-role" in request.POST:
             csv_form = EnrollmentCsvForm(request.POST, request.FILES, prefix="csv")
+            if csv_form.is_valid() and services.enrolment_csv_line_count(csv_text=csv_form.cleaned_data["csv_file"]) > services.ASYNC_ENROLMENT_LINES:
+                job = services.enrolment_import_queue(
+                    course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
+                    actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
+                    allow_look_alikes=csv_form.cleaned_data["confirm_look_alikes"],
+                )
+                return redirect("courses:studio:enrolment_import", course=access.course.slug, import_id=job.pk)
             if csv_form.is_valid():
                 try:
                     result = services.studio_enrollments_from_csv(
                         course=access.course, csv_text=csv_form.cleaned_data["csv_file"], role=csv_form.cleaned_data["role"],
                         actor=request.user, create_accounts=csv_form.cleaned_data["create_accounts"],
+                        allow_look_alikes=csv_form.cleaned_data["confirm_look_alikes"],
                     )
                 except ValidationError as exc:
                     for message in exc.messages:
@@ -374,9 +385,14 @@ def people(request, course):
                     result = services.studio_enrollments_from_csv(
                         course=access.course, csv_text=buffer.getvalue(), role=one_form.cleaned_data["role"],
                         actor=request.user, create_accounts=one_form.cleaned_data["create_accounts"],
+                        allow_look_alikes=one_form.cleaned_data["confirm_look_alikes"],
                     )
                 except ValidationError:
-                    one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
+                    if email_looks_alike(one_form.cleaned_data["email"]):
+                        one_form.add_error("email", _("This address mixes alphabets or is in punycode: check it with the person, "
+                                                      "then tick “This address is right”."))
+                    else:
+                        one_form.add_error("email", _("No account has this address. Tick “Create the account” to enrol it anyway."))
                 else:
                     messages.success(request, _("Enrolled.") if result.created_enrollments else _("Already enrolled: nothing changed."))
                     if result.created_users:
@@ -385,8 +401,16 @@ def people(request, course):
                             "Invitation e-mails are on their way to the %(count)d new accounts.", result.created_users,
                         ) % {"count": result.created_users})
                     return redirect("courses:studio:people", course=access.course.slug)
-        return render(request, "studio/people.html", _people_context(access, csv_form=csv_form, one_form=one_form))
-    return render(request, "studio/people.html", _people_context(access))
+        return render(request, "studio/people.html", _people_context(request, access, csv_form=csv_form, one_form=one_form))
+    return render(request, "studio/people.html", _people_context(request, access))
+
+
+@login_required
+def enrolment_import(request, course, import_id):
+    """A large CSV enrolment's progress, then its report; the page refreshes itself until it is done."""
+    access = _access(request, course)
+    job = selectors.enrolment_import_for(course=access.course, import_id=id_or_404(import_id))
+    return render(request, "studio/enrolment_import.html", _context(access, job=job))
 
 
 @login_required

@@ -60,6 +60,15 @@ MOODLE_GRADES = (
     11.11111, 10, 5, 0,
 )
 _GRADE_TOLERANCE = 0.00001
+# Bounds on what one file may ask of a request (preview, import, every page that shows the quiz):
+# Moodle quizzes have a handful of answers per question and tens of questions per file. One question
+# with 160,000 answers took 17 s to preview.
+MAX_ANSWERS = 100
+MAX_QUESTIONS = 500
+MAX_QUESTION_LENGTH = 20_000
+# Where escaped characters are parked while parsing: the private-use planes, then the surrogates, which
+# no decoded UTF-8 text contains. A text using all of them is refused (see _Parser.parse).
+_PLACEHOLDER_CANDIDATES = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE), range(0xD800, 0xE000))
 
 
 def moodle_fraction(weight: float) -> float | None:
@@ -122,10 +131,12 @@ class _Parser:
         self.source = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
         used = set(self.source)
         # Placeholders must not occur in the input, or they would be mistaken
-        # for escaped characters; the private-use area has room to spare.
-        candidates = itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
+        # for escaped characters; the private-use area has room to spare
+        # unless a file uses all of it on purpose.
+        candidates = itertools.chain(*_PLACEHOLDER_CANDIDATES)
         free = (chr(code) for code in candidates if chr(code) not in used)
         self.placeholders = dict(zip(ESCAPABLE + "\n", free))
+        self.out_of_placeholders = len(self.placeholders) < len(ESCAPABLE) + 1
         self.unescape_table = str.maketrans({ph: real for real, ph in self.placeholders.items()})
         self.errors: list[GiftError] = []
         self._unclosed_at: int | None = None
@@ -139,11 +150,22 @@ class _Parser:
         for lineno, line in enumerate(self.source.split("\n"), start=1):
             if "\x00" in line:
                 self.errors.append(GiftError(lineno, "contains a NUL character (byte 0): this is not a text file"))
+        if self.out_of_placeholders:
+            line = next(number for number, text in enumerate(self.source.split("\n"), start=1) if any(0xE000 <= ord(c) < 0xF900 or ord(c) >= 0xF0000 for c in text))
+            self.errors.append(GiftError(line, "uses every private-use character (U+E000-U+F8FF and planes 15-16): "
+                                               "this is not a quiz file"))
+            return GiftParseResult(questions=[], errors=self.errors)
         blocks = list(self._blocks())
         index = 0
         while index < len(blocks):
             lines = blocks[index]
             index += 1
+            if len(questions) >= MAX_QUESTIONS:
+                self._error(lines[0][0], f"more than {MAX_QUESTIONS} questions in one file: split it and import the parts one after the other")
+                break
+            if sum(len(text) for _number, text in lines) > MAX_QUESTION_LENGTH:
+                self._error(lines[0][0], f"this question is longer than {MAX_QUESTION_LENGTH:,} characters")
+                continue
             first = lines[0][1].strip()
             if first.startswith(_CATEGORY_PREFIX):
                 category = first[len(_CATEGORY_PREFIX):].strip() or None
@@ -385,6 +407,12 @@ class _Parser:
         _lead, chunks = self._chunks(s, start, end, "=")
         return any("->" in self._split_feedback(s, a, b)[0] for _m, _p, a, b in chunks)
 
+    def _too_many_answers(self, question: GiftQuestion, chunks) -> bool:
+        if len(chunks) > MAX_ANSWERS:
+            self._error(question.line, f"{len(chunks)} answers: a question has at most {MAX_ANSWERS}")
+            return True
+        return False
+
     def _reject_lead(self, block: _Block, lead: tuple[int, int], markers: str) -> bool:
         raw = block.text[lead[0] : lead[1]]
         if raw.strip():
@@ -419,7 +447,7 @@ class _Parser:
 
     def _parse_multichoice(self, block: _Block, question: GiftQuestion, start: int, end: int) -> None:
         lead, chunks = self._chunks(block.text, start, end, "=~")
-        if self._reject_lead(block, lead, "'=' or '~'"):
+        if self._reject_lead(block, lead, "'=' or '~'") or self._too_many_answers(question, chunks):
             return
         errors_before = len(self.errors)
         answers = self._choice_answers(block, chunks, {"=": 1.0, "~": 0.0})
@@ -488,6 +516,8 @@ class _Parser:
         self._parse_shortanswer(block, question, [("=", start, start, end)])
 
     def _parse_shortanswer(self, block: _Block, question: GiftQuestion, chunks) -> None:
+        if self._too_many_answers(question, chunks):
+            return
         errors_before = len(self.errors)
         answers = self._choice_answers(block, chunks, {"=": 1.0})
         if len(self.errors) > errors_before:
@@ -501,7 +531,7 @@ class _Parser:
     def _parse_matching(self, block: _Block, question: GiftQuestion, start: int, end: int) -> None:
         s = block.text
         lead, chunks = self._chunks(s, start, end, "=")
-        if self._reject_lead(block, lead, "'='"):
+        if self._reject_lead(block, lead, "'='") or self._too_many_answers(question, chunks):
             return
         pairs, formats = [], []
         for _marker, marker_pos, a, b in chunks:
@@ -549,6 +579,8 @@ class _Parser:
             items.insert(0, ("", lead[0], lead[0], lead[1]))
         if not items:
             self._error(question.line, "numerical question has no answers")
+            return
+        if self._too_many_answers(question, items):
             return
 
         errors_before = len(self.errors)

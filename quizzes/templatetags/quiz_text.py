@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
+from coursesite.markdown_input import markdown_source_bounded
 from lessons.typography import french_typography, french_typography_html
 
 register = template.Library()
@@ -17,7 +18,7 @@ def question_html(text: str, text_format: str = "moodle") -> str:
     text = text or ""
     # Typography after sanitising, on text nodes only: before, it turned quotes around attributes into « ».
     if text_format == "markdown":
-        return mark_safe(french_typography_html(nh3.clean(markdown.markdown(text), tags=ALLOWED_TAGS, link_rel="nofollow noopener")))
+        return mark_safe(french_typography_html(nh3.clean(markdown.markdown(markdown_source_bounded(text)), tags=ALLOWED_TAGS, link_rel="nofollow noopener")))
     if text_format == "html":
         return mark_safe(french_typography_html(nh3.clean(text, tags=ALLOWED_TAGS, link_rel="nofollow noopener")))
     return mark_safe(linebreaks(escape(french_typography(text))))

@@ -20,3 +20,11 @@ def _show(value) -> str:
         return "∅"
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+@register.filter
+def looks_alike(email: str) -> bool:
+    """An enrolled address that mixes alphabets or is in punycode: flagged on the people page."""
+    from courses.services import email_looks_alike
+
+    return bool(email) and email_looks_alike(email)

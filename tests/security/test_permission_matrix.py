@@ -15,6 +15,7 @@ from discussions.services import post_create
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
+from studio.models import EnrolmentImport
 from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
 ROLES = ("anonymous", "outsider", "student", "other_student", "assistant", "instructor")
@@ -67,6 +68,7 @@ MATRIX = {
     "oidc_refused": ("get", [], same(404)),
     "healthz": ("get", [], same(200)),
     "livez": ("get", [], same(200)),
+    "favicon": ("get", [], same(302)),
     "courses:my_courses": ("get", [], members(200, outsider=200)),
     "courses:detail": ("get", ["course"], members(200)),
     "courses:progress": ("get", ["course"], members(200)),
@@ -106,6 +108,7 @@ MATRIX = {
     "courses:studio:people": ("get", ["course"], staff_only(200)),
     "courses:studio:enrollment": ("post", ["course", "user_id"], {**staff_only(302), "assistant": 403}),
     "courses:studio:invitations_resend": ("post", ["course"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:enrolment_import": ("get", ["course", "import_id"], staff_only(200)),
     "courses:studio:scheme": ("get", ["course"], staff_only(200)),
     "courses:studio:copy": ("get", ["course"], staff_only(200)),
     "notifications:list": ("get", [], members(200, outsider=200)),
@@ -162,7 +165,7 @@ NOT_ABOUT_ONE_LESSON = {
     "lti:jwks", "lti:login", "lti:launch", "lti:deep_link", "lti:registration", "lti:roster_sync",
     "courses:review:index", "courses:review:settings", "courses:studio:invitations_resend", "invitation_accept",
     "invitation_renew", "lti:register", "lti:registration_url", "lti:score_resend", "oidc_authentication_callback",
-    "oidc_authentication_init", "oidc_refused",
+    "oidc_authentication_init", "oidc_refused", "favicon", "courses:studio:enrolment_import",
 }
 
 
@@ -211,6 +214,7 @@ def world(db):
     }
     values["question"] = quiz.questions.first().pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
+    values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
 
 
