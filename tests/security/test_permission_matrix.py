@@ -273,8 +273,10 @@ def test_each_role_gets_the_expected_answer(world, name, role):
     assert response.status_code == expected[role], f"{method.upper()} {name} as {role}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(MATRIX))
+# The URLs that do not reach a lesson answer the same by construction (their classification is checked
+# above); the dimension runs for the ones that do, as each role that is let into the course.
+@pytest.mark.parametrize("role", ["student", "other_student", "assistant", "instructor"])
+@pytest.mark.parametrize("name", sorted(REACHES_THE_LESSON))
 def test_an_unpublished_lesson_is_not_found_by_students_and_unchanged_for_staff(world, name, role):
     people, values = world
     method, keys, _expected = MATRIX[name]
