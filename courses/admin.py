@@ -259,13 +259,8 @@ class EnrollmentAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
-    """Read-only: the trail is written by the services (studio, overrides, moderation, grading)."""
-
-    list_display = ("created_at", "course", "actor", "action", "target", "subject")
-    list_filter = ("action",)
-    search_fields = ("target", "subject__username", "subject__last_name")
+class ReadOnlyAdminMixin:
+    """For rows the services write (an audit trail, overrides): the admin shows them and changes nothing."""
 
     def has_add_permission(self, request):
         return False
@@ -275,4 +270,13 @@ class AuditEntryAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, TaughtCourseAdminMixin, admin.ModelAdmin):
+    """The trail is written by the services (studio, overrides, moderation, grading)."""
+
+    list_display = ("created_at", "course", "actor", "action", "target", "subject")
+    list_filter = ("action",)
+    search_fields = ("target", "subject__username", "subject__last_name")
 
