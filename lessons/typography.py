@@ -52,7 +52,8 @@ def french_typography_html(html: str) -> str:
     verbatim = 0
     for index, part in enumerate(parts):
         if index % 2:  # a tag
-            name = part.strip("</>").split(None, 1)[0].lower() if part.strip("</>") else ""
+            words = part.strip("</>").split(None, 1)  # "< >" has no name at all
+            name = words[0].lower() if words else ""
             if name in _VERBATIM:
                 verbatim += -1 if part.startswith("</") else 1
                 verbatim = max(verbatim, 0)

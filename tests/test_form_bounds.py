@@ -31,7 +31,10 @@ def test_free_text_fields_are_bounded(form, field, extra):
 
 
 def test_lti_deployment_ids_are_bounded(db):
-    bound = PlatformForm(data={"deployment_ids": HUGE})
+    from tests.factories import EnrollmentFactory
+
+    teacher = EnrollmentFactory(role="instructor")
+    bound = PlatformForm(data={"deployment_ids": HUGE}, user=teacher.user, course=teacher.course)
     assert not bound.is_valid() and "deployment_ids" in bound.errors
 
 

@@ -36,3 +36,10 @@ def test_typography_rules_are_unchanged_by_the_rewrite():
 def test_typography_html_is_linear_on_text_that_is_not_html():
     assert_linear(french_typography_html, "<" * 2_000, "<" * 20_000)
     assert_linear(french_typography_html, '<a title="' * 200, '<a title="' * 2_000)
+
+
+def test_a_tag_without_a_name_is_left_as_it_is():
+    """Found by the property test: "< >" (a bracket pair around a space) is not a tag name to look up."""
+    from lessons.typography import french_typography_html
+
+    assert french_typography_html("< > texte : fin") == "< > texte\u00a0: fin"

@@ -12,7 +12,9 @@ from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 PAGES = {
     "": 6,
     "lessons/": 5,
-    "people/": 10,  # paginated (its count, then the page), the enrolled ids behind the "restore" list, invitations and their e-mails, the not-yet-activated count
+    # Paginated (its count, then the page), the enrolled ids and removals behind the "restore" list, the
+    # page's invitations and their e-mails, and the course's not-yet-activated count.
+    "people/": 11,
     "quizzes/premiere/": 7,
     "quizzes/premiere/settings/": 6,
     "lessons/premiere/": 7,
