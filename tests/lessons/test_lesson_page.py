@@ -134,7 +134,7 @@ def build_course(lessons: int, students: int):
 
 @pytest.mark.parametrize("lessons, students", [(2, 1), (25, 40)])
 def test_course_and_lesson_pages_run_a_constant_number_of_queries(
-    client, django_assert_max_num_queries, lessons, students
+    client, django_assert_num_queries, lessons, students
 ):
     course, user = build_course(lessons, students)
     client.force_login(user)
@@ -142,15 +142,15 @@ def test_course_and_lesson_pages_run_a_constant_number_of_queries(
     LessonProgress.objects.create(lesson=lesson, user=user, read_at="2026-11-01T12:00:00Z")
 
     # Session, user, enrolment+course, lessons, progress, the header's unread notifications.
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         assert client.get(reverse("courses:detail", kwargs={"course": course.slug})).status_code == 200
     # The progress page is the gradebook's: session, user, enrolment+course, grading scheme, lessons
     # (with quiz and prompt counts), and the student's reading, attempts, posts and overrides, notifications,
     # and the spaced-review summary (daily cap and reviews done, in one query), and the review participation
     # credit the grade counts (asked through `courses.signals`: the review app answers in one query, and the
     # gradebook cannot fold it into its own queries without importing that app).
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(12):
         assert client.get(reverse("courses:progress", kwargs={"course": course.slug})).status_code == 200
     # Session, user, enrolment+course, lesson+quiz, prompts, neighbours, progress, threads, notifications.
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(9):
         assert client.get(lesson_url(lesson)).status_code == 200

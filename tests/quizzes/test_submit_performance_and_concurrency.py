@@ -47,7 +47,7 @@ def full_answers(attempt) -> dict:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [5, 20])
-def test_submitting_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+def test_submitting_runs_a_constant_number_of_queries(client, django_assert_num_queries, count):
     lesson = LessonFactory()
     quiz = quiz_from_gift(lesson, gift_with(count))
     learner = EnrollmentFactory(course=lesson.course).user
@@ -60,7 +60,7 @@ def test_submitting_runs_a_constant_number_of_queries(client, django_assert_max_
     # transaction (course, scheme, lessons, row lock, the student's activity, reading, attempts, posts,
     # overrides, upsert, and the review participation credit asked of the review app through `courses.signals`),
     # 1 for the LMS courses that receive the score (LTI outbox, none here): the same at any quiz length.
-    with django_assert_max_num_queries(24):
+    with django_assert_num_queries(24):
         response = client.post(reverse("courses:quizzes:confirm", kwargs=kwargs))
 
     assert response.status_code == 302
@@ -69,7 +69,7 @@ def test_submitting_runs_a_constant_number_of_queries(client, django_assert_max_
 
 
 @pytest.mark.django_db
-def test_saving_answers_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+def test_saving_answers_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     lesson = LessonFactory()
     quiz = quiz_from_gift(lesson, gift_with(20))
     learner = EnrollmentFactory(course=lesson.course).user
@@ -77,7 +77,7 @@ def test_saving_answers_runs_a_constant_number_of_queries(client, django_assert_
     client.force_login(learner)
     kwargs = {"course": lesson.course.slug, "attempt": attempt.pk}
 
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(12):
         assert client.post(reverse("courses:quizzes:autosave", kwargs=kwargs), full_answers(attempt)).status_code == 200
 
 

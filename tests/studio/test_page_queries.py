@@ -41,8 +41,8 @@ def build(size):
 
 @pytest.mark.parametrize("size", [2, 12])
 @pytest.mark.parametrize("path", sorted(PAGES))
-def test_studio_pages_have_a_constant_query_count(db, django_assert_max_num_queries, size, path):
+def test_studio_pages_have_a_constant_query_count(db, django_assert_num_queries, size, path):
     course, client = build(size)
-    with django_assert_max_num_queries(PAGES[path]):
+    with django_assert_num_queries(PAGES[path]):
         response = client.get(f"/courses/{course.slug}/studio/{path}")
     assert response.status_code == 200
