@@ -32,11 +32,14 @@ def student_activity_recorded(*, user_id: int, at: datetime, lesson_id: int | No
     activity_recorded.send(sender=None, user_id=user_id, at=at, lesson_id=lesson_id)
 
 
+def answers_merged(signal: Signal, **kwargs) -> dict:
+    """Ask the apps above through `signal` and merge the dicts their receivers return (None counts as {})."""
+    merged: dict = {}
+    for _receiver, answer in signal.send(sender=None, **kwargs):
+        merged.update(answer or {})
+    return merged
+
+
 def course_participation(*, course_id: int, user_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
     """Per student, (done, total) of the course-wide participation work the apps above report; {} when none counts."""
-    found: dict[int, tuple[int, int]] = {}
-    for _receiver, response in course_participation_requested.send(
-        sender=None, course_id=course_id, user_ids=None if user_ids is None else list(user_ids)
-    ):
-        found.update(response or {})
-    return found
+    return answers_merged(course_participation_requested, course_id=course_id, user_ids=None if user_ids is None else list(user_ids))

@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
+from courses.signals import answers_merged
+
 # Sent inside the transaction that set or cleared an override: course=..., student=..., item="quiz:12".
 grade_override_changed = Signal()
 
@@ -13,16 +15,9 @@ quiz_statistics_requested = Signal()
 progress_page_requested = Signal()
 
 
-def _merged(signal: Signal, **kwargs) -> dict:
-    merged: dict = {}
-    for _receiver, extra in signal.send(sender=None, **kwargs):
-        merged.update(extra or {})
-    return merged
-
-
 def quiz_statistics_extras(*, quiz, course) -> dict:
-    return _merged(quiz_statistics_requested, quiz=quiz, course=course)
+    return answers_merged(quiz_statistics_requested, quiz=quiz, course=course)
 
 
 def progress_page_extras(*, course, user) -> dict:
-    return _merged(progress_page_requested, course=course, user=user)
+    return answers_merged(progress_page_requested, course=course, user=user)

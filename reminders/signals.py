@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django.dispatch import Signal
 
+from courses.signals import answers_merged
+
 # kwargs: now, decisions (a sweeps.Decisions to add Reminder rows to). Receivers return nothing.
 sweep_requested = Signal()
 # kwargs: user, now. A receiver returns a list of {"uid", "summary", "start", "end", "url"} all-day or timed events.
@@ -38,7 +40,4 @@ def student_summary_extras(*, course, now: datetime) -> dict[int, dict]:
 
 
 def instructor_digest_extras(*, course, now: datetime) -> dict:
-    merged: dict = {}
-    for _receiver, extra in instructor_digest_requested.send(sender=None, course=course, now=now):
-        merged.update(extra or {})
-    return merged
+    return answers_merged(instructor_digest_requested, course=course, now=now)
