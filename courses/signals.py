@@ -12,6 +12,9 @@ from django.dispatch import Signal
 
 # kwargs: course_id, lesson_id (either may be None; one of them is given), user_ids
 work_changed = Signal()
+# kwargs: course_id. What every student's grade depends on changed (a quiz's due date or grading method): the
+# receivers queue a class-wide refresh for after the commit, never run it inside the request (decision 0023).
+class_frame_changed = Signal()
 # kwargs: user_id, at, lesson_id (None: every course of the user, e.g. a login)
 activity_recorded = Signal()
 # kwargs: course_id, user_ids (None: the whole class). A receiver returns {user_id: (done, total)}: course-wide
@@ -30,6 +33,11 @@ def student_work_changed(*, user_ids: Iterable[int], course_id: int | None = Non
 def student_activity_recorded(*, user_id: int, at: datetime, lesson_id: int | None = None) -> None:
     """Announce activity that changes no grade (answers autosaved, a login): only the last activity moves."""
     activity_recorded.send(sender=None, user_id=user_id, at=at, lesson_id=lesson_id)
+
+
+def course_frame_changed(*, course_id: int) -> None:
+    """Announce that a course-wide rule of grading (a due date, a grading method) changed for the whole class."""
+    class_frame_changed.send(sender=None, course_id=course_id)
 
 
 def answers_merged(signal: Signal, **kwargs) -> dict:

@@ -232,6 +232,23 @@ LTI_ALLOW_PRIVATE_ADDRESSES = env.bool("LTI_ALLOW_PRIVATE_ADDRESSES", default=Fa
 # Celery: Redis in production; the broker is only needed by the worker, never to render a page.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/1")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# Django's cache, shared by every web node and worker when REDIS_URL is set (`make serve`, `make serve-cluster`):
+# what one process caches (an LMS's public keys, the gradebook's "refresh queued" marks) every process sees.
+# Lockouts (django-axes), password-reset limits and sessions are database rows, shared in any case. Without
+# REDIS_URL (`make run`, one process) the process's own memory is enough. Short timeouts: a Redis that
+# stopped answering costs a request seconds, like the broker (see BROKER_TIMEOUT below).
+if "REDIS_URL" in env:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "coursesite",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("BROKER_TIMEOUT", default=2.0),
+                "socket_timeout": env.float("BROKER_TIMEOUT", default=2.0),
+            },
+        }
+    }
 # Tasks report through the database and e-mail, not through results: none are kept.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

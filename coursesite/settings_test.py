@@ -10,6 +10,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Each test gets an empty cache of its own (tests/conftest.py clears it), in the test process's memory, even
+# with REDIS_URL set; tests/cluster/test_shared_cache.py checks the Redis cache that the nodes share.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Tests choose eager mode where they want it (settings fixture); by default tasks go to the broker.
 CELERY_TASK_ALWAYS_EAGER = False
 

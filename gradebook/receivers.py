@@ -7,7 +7,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from courses.models import Course, Enrollment
-from courses.signals import activity_recorded, work_changed
+from courses.signals import activity_recorded, class_frame_changed, work_changed
 from gradebook import standings
 from gradebook.models import Standing
 
@@ -20,6 +20,11 @@ def refresh_after_work(sender, *, course_id, lesson_id, user_ids, **kwargs):
         standings.standings_refresh(course=Course.objects.get(pk=course_id), user_ids=list(user_ids))
     else:
         standings.standings_refresh_for_lesson(lesson_id=lesson_id, user_ids=list(user_ids))
+
+
+@receiver(class_frame_changed, dispatch_uid="gradebook.standings.class_frame_changed")
+def queue_class_refresh(sender, *, course_id, **kwargs):
+    standings.standings_class_refresh_queue(course_id=course_id)
 
 
 @receiver(activity_recorded, dispatch_uid="gradebook.standings.activity_recorded")

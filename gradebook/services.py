@@ -17,7 +17,7 @@ from courses.models import Course, Enrollment
 from gradebook.computation import TOTAL_KEY, Category, letter_scale_from_json, parse_item_key
 from gradebook.models import GradeOverride, GradingScheme
 from gradebook.signals import grade_override_changed
-from gradebook.standings import standings_refresh
+from gradebook.standings import standings_class_changed, standings_refresh
 from lessons.models import Lesson
 
 VALUE_PLACES = Decimal("0.01")
@@ -66,7 +66,9 @@ def grading_scheme_update(*, course: Course, actor=None, **values) -> GradingSch
         return scheme
     if changes and actor is not None:
         audit_record(course=course, actor=actor, action=Action.GRADING_SCHEME, target=course.title, changes=changes)
-    standings_refresh(course=course)  # every student's standing follows the new scheme, in this transaction
+    # Every student's standing follows the new scheme: a small class in this transaction, a big one in the
+    # workers after the commit, the gradebook showing the progress meanwhile (decision 0023).
+    standings_class_changed(course=course)
     return scheme
 
 

@@ -17,12 +17,21 @@ Writes only. Three ways a standing changes:
   inserts).
 
 `standings_rebuild` (the `rebuild_standings` command) recomputes everything from scratch.
+
+A change to the whole class's frame (the scheme, a quiz's due date) never recomputes a big class inside
+the request (decision 0023): `standings_class_changed` refreshes a class of at most
+`INLINE_REFRESH_LIMIT` students at once, and otherwise only queues the refresh (`gradebook.tasks`), which
+workers run `REFRESH_BATCH` students per task. Until it is done, `standings_read_frame` tells the pages
+how far it got instead of showing a grid where some totals follow the old frame and some the new one.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -33,8 +42,17 @@ from gradebook.selectors.computed import gradebook_rows
 from gradebook.selectors.frame import GradebookFrame, frame_fingerprint, gradebook_frame
 from gradebook.selectors.sorting import folded
 
+logger = logging.getLogger(__name__)
+
 UPSERT_BATCH = 500
 REFRESH_CHUNK = 1000  # students per transaction when a whole class is stale
+# Up to this many stale students, a request refreshes them itself (about 0.3 s on PostgreSQL, see
+# bench/gradebook.py); beyond, workers do it and the pages show the progress.
+INLINE_REFRESH_LIMIT = 200
+REFRESH_BATCH = 500  # students per worker task (one transaction each)
+# A read that finds a big class stale queues its refresh once per frame for this long (a lost publish is
+# retried after it; the periodic task heals what a down broker delayed in any case).
+QUEUED_MARK_SECONDS = 300
 NAME_SEPARATOR = "\x01"  # sorts before any printable character: "Du" comes before "Dupont" as in a tuple
 STORED_FIELDS = (
     "enrollment", "fingerprint", "items", "category_so_far", "total_so_far", "total_projected", "computed_total",
@@ -121,6 +139,16 @@ def stale_student_ids(*, course: Course, fingerprint: str) -> list[int]:
     )
 
 
+def stale_among(*, course: Course, fingerprint: str, user_ids: list[int]) -> list[int]:
+    """Which of these students still lack a standing computed under this fingerprint: one query."""
+    current = Standing.objects.filter(enrollment=OuterRef("pk"), fingerprint=fingerprint)
+    return list(
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT, user_id__in=user_ids)
+        .exclude(Exists(current))
+        .values_list("user_id", flat=True)
+    )
+
+
 def standings_refresh_stale(*, course: Course, frame: GradebookFrame | None = None) -> int:
     """Bring the standings a read is about to show up to date: one query when nothing is stale.
 
@@ -141,6 +169,96 @@ def standings_fresh_frame(*, course: Course, now: datetime | None = None) -> Gra
     frame = gradebook_frame(course=course, now=now)
     standings_refresh_stale(course=course, frame=frame)
     return frame
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    """A class-wide refresh under way: `done` of `total` students have a standing under the current frame."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+
+def standings_read_frame(*, course: Course, now: datetime | None = None) -> tuple[GradebookFrame, RefreshProgress | None]:
+    """What a page that shows the whole class's standings calls first: the frame, and None when every standing
+    is up to date (brought up to date here when at most `INLINE_REFRESH_LIMIT` were not: one query when none
+    were), else the progress of the refresh the workers run (queued here if it was not yet).
+
+    While a refresh runs, the page shows that progress and no grid: some rows already follow the new frame
+    (scheme, due dates) and some still the old one, and a grid mixing them would be wrong either way.
+    """
+    frame = gradebook_frame(course=course, now=now)
+    fingerprint = frame_fingerprint(frame)
+    stale = stale_student_ids(course=course, fingerprint=fingerprint)
+    if not stale:
+        return frame, None
+    if len(stale) <= INLINE_REFRESH_LIMIT:
+        with transaction.atomic():
+            standings_refresh(course=course, user_ids=stale, frame=frame)
+        return frame, None
+    _queue_once(course_id=course.pk, fingerprint=fingerprint)
+    total = Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).count()
+    return frame, RefreshProgress(done=max(total - len(stale), 0), total=total)
+
+
+def standings_class_changed(*, course: Course) -> None:
+    """After a write that changes what every student's standing depends on (the scheme, a quiz's due date or
+    grading method), inside its transaction: a small class is refreshed at once, a big one after the commit
+    by the workers (`gradebook.refresh_course_standings`), so the request stays short whatever the class."""
+    students = Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+    if not students[INLINE_REFRESH_LIMIT:INLINE_REFRESH_LIMIT + 1].exists():
+        standings_refresh(course=course)
+        return
+    standings_class_refresh_queue(course_id=course.pk)
+
+
+def standings_class_refresh_queue(*, course_id: int) -> None:
+    """Queue the class's refresh for after the commit (whatever its size: the next read refreshes a small
+    class itself, `standings_read_frame`); a down broker only delays it (the periodic task)."""
+    transaction.on_commit(lambda: _publish_class_refresh(course_id=course_id))
+
+
+def _queue_once(*, course_id: int, fingerprint: str) -> None:
+    """Queue the class's refresh unless a node queued it for this frame lately: every node and every poll of
+    the progress page reads the same mark (Django's cache is Redis with several nodes)."""
+    mark = f"gradebook:refresh-queued:{course_id}:{fingerprint}"
+    try:
+        first = cache.add(mark, True, timeout=QUEUED_MARK_SECONDS)
+    except Exception:  # noqa: BLE001 - a cache that does not answer costs a duplicate task (idempotent), not the page
+        logger.warning("Cache unreachable: the standings refresh is queued again.", exc_info=True)
+        first = True
+    if first and not _publish_class_refresh(course_id=course_id):
+        try:
+            cache.delete(mark)  # the next read tries again (and the periodic task does the work in any case)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _publish_class_refresh(*, course_id: int) -> bool:
+    # Imported here: the tasks module imports this one.
+    from coursesite.broker import task_publish_quietly
+    from gradebook.tasks import refresh_course_standings
+
+    return task_publish_quietly(refresh_course_standings, course_id)
+
+
+def standings_refresh_batches(*, course: Course) -> list[list[int]]:
+    """The course's stale students, `REFRESH_BATCH` at a time: what the workers share out."""
+    stale = stale_student_ids(course=course, fingerprint=frame_fingerprint(gradebook_frame(course=course)))
+    return [stale[start:start + REFRESH_BATCH] for start in range(0, len(stale), REFRESH_BATCH)]
+
+
+@transaction.atomic
+def standings_refresh_batch(*, course: Course, user_ids: list[int]) -> int:
+    """Refresh those of these students whose standing is not under the course's current frame (a batch run
+    twice, or after a write refreshed some of them, does only what is left); returns how many."""
+    frame = gradebook_frame(course=course)
+    stale = stale_among(course=course, fingerprint=frame_fingerprint(frame), user_ids=user_ids)
+    return standings_refresh(course=course, user_ids=stale, frame=frame) if stale else 0
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category
 from gradebook.export import gradebook_csv_chunks
 from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
 from gradebook.histogram import histogram_bars
-from gradebook.standings import standings_fresh_frame
+from gradebook.standings import standings_read_frame
 from gradebook.signals import progress_page_extras, quiz_statistics_extras
 from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
 from lessons.selectors import lesson_access
@@ -35,10 +35,16 @@ def gradebook_index(request, course):
         "group": request.GET.get("group", ""),
         "search": request.GET.get("q", "").strip(),
     }
+    frame, refreshing = standings_read_frame(course=access.course)
+    if refreshing is not None:
+        # A class-wide refresh runs in the workers: its progress, never a grid of old and new totals side by side.
+        return render(request, "gradebook/refreshing.html", {
+            "access": access, "course": access.course, "frame": frame, "progress": refreshing,
+        })
     # Filters, sort and paging run in the database over the kept standings (first brought up to date):
     # the cost is one page's.
     result = selectors.gradebook_page(
-        course=access.course, frame=standings_fresh_frame(course=access.course), sort=request.GET.get("sort", "name"),
+        course=access.course, frame=frame, sort=request.GET.get("sort", "name"),
         page_number=request.GET.get("page"), per_page=ROWS_PER_PAGE, **filters,
     )
     page = result.page
@@ -79,8 +85,12 @@ def _without(request, *names: str) -> str:
 @login_required
 def gradebook_csv(request, course):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
+    frame, refreshing = standings_read_frame(course=access.course)
+    if refreshing is not None:
+        messages.info(request, _("The export will be available once the grades are recalculated."))
+        return redirect("courses:gradebook:index", course=access.course.slug)
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course, frame=standings_fresh_frame(course=access.course))),
+        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course, frame=frame)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{access.course.slug}-gradebook.csv"'

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from coursesite.changes import changes_apply, changes_between, changes_save
 from coursesite.errors import ActionRefused, BadPayload
 from courses.audit import Action, audit_record
-from courses.signals import student_activity_recorded, student_work_changed
+from courses.signals import course_frame_changed, student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
@@ -525,6 +525,8 @@ def quiz_regrade(*, quiz: Quiz, actor=None) -> int:
 
 # --- Quiz settings and questions written from the studio: each returns what changed, for the caller's audit -
 
+# The settings every student's grade in the quiz depends on.
+CLASS_WIDE_SETTINGS = {"due_at", "grading_method"}
 QUIZ_SETTING_FIELDS = (
     "opens_at", "due_at", "time_limit_minutes", "max_attempts", "grading_method",
     "shuffle_questions", "shuffle_choices", "review_policy", "late_policy",
@@ -548,6 +550,10 @@ def quiz_settings_update(*, quiz: Quiz, now=None, **values) -> dict[str, list]:
         raise QuizError(_("The due date must come after the opening date."))
     changes_apply(quiz, values)
     quiz.save(update_fields=[*changes, "updated_at"])
+    if CLASS_WIDE_SETTINGS & set(changes):
+        # The class's standings follow in the workers after the commit: an instructor who moves a due date at
+        # 8:59 puts no class-wide refresh inside the exam minute's requests.
+        course_frame_changed(course_id=quiz.lesson.course_id)
     return changes
 
 

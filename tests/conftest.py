@@ -31,6 +31,16 @@ def _broker_pause_forgotten():
     broker_pause_reset()
 
 
+@pytest.fixture(autouse=True)
+def _cache_per_test():
+    """What one test cached (a queued-refresh mark, an LMS's keys) is not there for the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_parameters():
     # A solo pool in a thread of the test process: it shares the locmem outbox with the test.
