@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from courses.selectors import course_lead_instructor
+from coursesite.progress import Progress, progress_none
 from discussions.services import prompt_threads_sync
 from lessons.seed_documents import SeedFileError
 from lessons.services import ImportReport, course_import
@@ -24,9 +25,11 @@ class ContentImportReport:
 
 
 @transaction.atomic
-def course_content_import(*, directory: Path) -> ContentImportReport:
-    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError."""
+def course_content_import(*, directory: Path, progress: Progress = progress_none) -> ContentImportReport:
+    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError. `progress` is
+    told of the lessons once imported (their count) and of each quiz then."""
     report = ContentImportReport(lessons=course_import(directory=directory))
+    progress(len(report.lessons.created) + len(report.lessons.updated) + len(report.lessons.unchanged))
     instructor = course_lead_instructor(course=report.lessons.course)
     for lesson in report.lessons.course.lessons.all():
         prompt_threads_sync(lesson=lesson, author=instructor)
@@ -34,6 +37,7 @@ def course_content_import(*, directory: Path) -> ContentImportReport:
         try:
             text = gift_path.read_text(encoding="utf-8-sig")
             report.quizzes[lesson.slug] = quiz_import_gift(lesson=lesson, text=text)
+            progress(1)
         except GiftImportError as exc:
             raise SeedFileError(gift_path, "questions", str(exc)) from exc
         except UnicodeDecodeError as exc:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from courses.models import Course, Enrollment
 from courses.services import instructor_admin_access_grant
 from courses.signals import student_work_changed
+from coursesite.progress import Progress, progress_none
 from discussions.models import Post, Thread
 from discussions.rendering import render_markdown
 from discussions.services import prompt_threads_sync
@@ -49,12 +50,16 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
 
+DEMO_STEPS = 6  # accounts, enrolments, reading, quiz attempts and posts, standings, review cards
+
+
 @transaction.atomic
-def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
+def demo_cohort_ensure(*, course: Course, students: int, progress: Progress = progress_none) -> DemoCohort:
     """Create `prof` and `etudiant1`…`etudiantN` with enrolments, reading, attempts and posts; idempotent.
 
     Existing accounts keep what they have (their work is never reset); only
-    missing rows are added, with bulk writes so a thousand students take seconds.
+    missing rows are added, with bulk writes so a thousand students take seconds. `progress` is told of
+    each of the `DEMO_STEPS` steps done.
     """
     User = get_user_model()
     password = demo_password()
@@ -95,6 +100,7 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
             account.password = hashed
             account.save(update_fields=["password"])
     users = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+    progress(1)
 
     enrolled = set(Enrollment.objects.filter(course=course, user_id__in=users.values()).values_list("user_id", flat=True))
     Enrollment.objects.bulk_create(
@@ -110,6 +116,7 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
     Enrollment.objects.filter(course=course, user_id__in=[pk for pk in users.values() if pk not in enrolled]).update(
         created_at=timezone.now() - timedelta(days=30)
     )
+    progress(1)
 
     # Reading progress: etudiant1 starts with nothing so a demo shows the bar moving; the others
     # have read a varying number of the first lessons. Only students new to the course get any.
@@ -122,11 +129,15 @@ def demo_cohort_ensure(*, course: Course, students: int) -> DemoCohort:
         for offset, lesson_id in enumerate(lessons[: lessons_read(n, len(lessons))]):
             new_progress.append(LessonProgress(lesson_id=lesson_id, user_id=users[username], read_at=read_moment(n, offset, len(lessons), now)))
     LessonProgress.objects.bulk_create(new_progress, batch_size=2000, ignore_conflicts=True)
+    progress(1)
     # etudiant1 gets no work either: a demo starts from an empty standing.
     work = demo_work_ensure(course=course, students=[(n, users[u]) for n, u in enumerate(usernames, start=1) if n > 1], now=now)
+    progress(1)
     # Everything above was bulk-inserted: the gradebook's kept standings follow in one go.
     student_work_changed(course_id=course.pk, user_ids=[pk for pk in users.values() if pk not in enrolled])
+    progress(1)
     work |= review_demo_ensure(course=course, user_ids=[users[u] for u in usernames[1:]], now=now)
+    progress(1)
     return DemoCohort(course=course, instructor=instructor, student_count=students, password=password, work=work)
 
 

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from courses.models import Course, Enrollment
+from coursesite.progress import Progress, progress_none
 from gradebook.computation import StudentGrade
 from gradebook.models import Standing
 from gradebook.selectors.computed import gradebook_rows
@@ -262,10 +263,20 @@ def standings_refresh_batch(*, course: Course, user_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def standings_rebuild(*, course: Course, now: datetime | None = None) -> int:
-    """Forget the course's standings and compute them all again."""
+def standings_rebuild(*, course: Course, now: datetime | None = None, progress: Progress = progress_none) -> int:
+    """Forget the course's standings and compute them all again (one transaction; `progress` told of each
+    chunk of students done)."""
     Standing.objects.filter(course=course).delete()
-    return standings_refresh(course=course, now=now)
+    frame = gradebook_frame(course=course, now=now)
+    students = list(
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).order_by("user_id").values_list("user_id", flat=True)
+    )
+    done = 0
+    for start in range(0, len(students), REFRESH_CHUNK):
+        chunk = standings_refresh(course=course, user_ids=students[start:start + REFRESH_CHUNK], frame=frame)
+        done += chunk
+        progress(chunk)
+    return done
 
 
 def standing_touch(*, user_id: int, at: datetime, lesson_id: int | None = None) -> int:

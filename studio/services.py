@@ -23,6 +23,7 @@ from accounts.selectors import never_activated_q
 from accounts.services import invitation_resend
 from coursesite.changes import changes_between
 from coursesite.errors import ActionRefused
+from coursesite.progress import Progress, progress_none
 from courses.audit import Action, audit_record, audit_trail
 from courses.models import Course, Enrollment
 from courses.selectors import course_lead_instructor
@@ -414,13 +415,15 @@ def _term_start(course: Course) -> dt.date:
 
 
 @transaction.atomic
-def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None, title: str = "") -> Course:
+def course_copy(
+    *, course: Course, new_slug: str, starts_on: dt.date, actor=None, title: str = "", progress: Progress = progress_none
+) -> Course:
     """Copy a course for a new term: lessons, prompts, quizzes (questions and settings), scheme; no students, no posts.
 
     Every date moves by the gap between the two start dates (a source without a start date
     is taken to start a week before its first quiz date). The copy's
     staff are the source's instructors (and the actor). Running it again
-    for the same slug returns the copy already made.
+    for the same slug returns the copy already made. `progress` is told of each lesson copied.
     """
     existing = Course.objects.filter(slug=new_slug).first()
     if existing is not None:
@@ -460,6 +463,7 @@ def course_copy(*, course: Course, new_slug: str, starts_on: dt.date, actor=None
                 hidden = list(Question.objects.filter(quiz=quiz, is_active=True, is_hidden=True).values_list("key", flat=True))
                 Question.objects.filter(quiz=new_quiz, key__in=hidden).update(is_hidden=True)
         prompt_threads_sync(lesson=new_lesson, author=course_lead_instructor(course=copy))
+        progress(1)
     scheme = grading_scheme_for(course=course)
     if scheme.pk:
         from gradebook.services import SCHEME_FIELDS

@@ -32,7 +32,7 @@ MAY_IMPORT = {
 # The plumbing every app may use: it sits below all of them and imports none.
 INFRASTRUCTURE = {
     "coursesite.ids", "coursesite.broker", "coursesite.security", "coursesite.errors", "coursesite.changes", "coursesite.outbox",
-    "coursesite.markdown_input",
+    "coursesite.markdown_input", "coursesite.progress",
 }
 
 

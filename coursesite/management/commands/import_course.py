@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from coursesite.content_import import course_content_import
+from coursesite.progress import progress_bar
 from lessons.seed_documents import SeedFileError
 
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: Path, **options):
         try:
-            report = course_content_import(directory=directory)
+            # Lessons, then one quiz each: the count of GIFT files is the work after the lessons.
+            with progress_bar(stream=self.stdout, total=None, unit="items", desc="import") as progress:
+                report = course_content_import(directory=directory, progress=progress)
         except SeedFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
         lessons = report.lessons

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.cohort import DEMO_INSTRUCTOR, DEMO_STUDENT_PREFIX, demo_cohort_ensure
+from coursesite.progress import progress_bar
+from demo.cohort import DEMO_INSTRUCTOR, DEMO_STEPS, DEMO_STUDENT_PREFIX, demo_cohort_ensure
 from courses.models import Course
 
 DEFAULT_COURSE = "marketing-numerique"
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             course_obj = Course.objects.get(slug=course)
         except Course.DoesNotExist:
             raise CommandError(f"No course “{course}”: run `python manage.py import_course seeds/` first.") from None
-        cohort = demo_cohort_ensure(course=course_obj, students=students)
+        with progress_bar(stream=self.stdout, total=DEMO_STEPS, unit="steps", desc=f"{students} students") as progress:
+            cohort = demo_cohort_ensure(course=course_obj, students=students, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Demo cohort ready in “{course_obj.slug}”: {students} students."))
         work = cohort.work
         self.stdout.write(

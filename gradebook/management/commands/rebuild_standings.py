@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.models import Course
+from courses.models import Course, Enrollment
+from coursesite.progress import progress_bar
 from gradebook.standings import standings_rebuild
 
 
@@ -19,5 +20,7 @@ class Command(BaseCommand):
             if not courses.exists():
                 raise CommandError(f"No course with the slug {course!r}.")
         for each in courses:
-            count = standings_rebuild(course=each)
+            students = Enrollment.objects.filter(course=each, role=Enrollment.Role.STUDENT).count()
+            with progress_bar(stream=self.stdout, total=students, unit="students", desc=each.slug) as progress:
+                count = standings_rebuild(course=each, progress=progress)
             self.stdout.write(f"{each.slug}: {count} standings rebuilt")

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import Course
+from coursesite.progress import progress_bar
 from studio.services import StudioError, course_copy
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         if source is None:
             raise CommandError(f"No course with the slug “{slug}”.")
         try:
-            copy = course_copy(course=source, new_slug=new_slug, starts_on=starts_on, title=title)
+            with progress_bar(stream=self.stdout, total=source.lessons.count(), unit="lessons", desc=new_slug) as progress:
+                copy = course_copy(course=source, new_slug=new_slug, starts_on=starts_on, title=title, progress=progress)
         except StudioError as exc:
             raise CommandError(str(exc)) from exc
         lessons = copy.lessons.count()
