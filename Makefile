@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium migrate seed messages serve bench-load clean
+.PHONY: run test install chromium haproxy migrate seed messages serve serve-cluster bench-load clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests…"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+		echo "Installing Debian's haproxy for make serve-cluster…"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
 
 migrate: $(STAMP)
 	@mkdir -p var
@@ -46,6 +51,11 @@ test: $(STAMP) chromium
 # Production-like stack on this machine: gunicorn, PostgreSQL and Redis from the environment, Celery worker and beat.
 serve: $(STAMP)
 	./scripts/serve.sh
+
+# The same stack as several machines' worth of processes: two web nodes behind HAProxy (port $(PORT); nodes
+# on NODE_PORTS, default 8001 8002), two Celery workers and one beat, one PostgreSQL and one Redis.
+serve-cluster: $(STAMP) haproxy
+	./scripts/serve_cluster.sh
 
 # Load test against `make serve` (run it in another terminal first): 50 students for 60 s.
 bench-load: $(STAMP)
