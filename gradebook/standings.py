@@ -220,7 +220,14 @@ def standings_class_changed(*, course: Course) -> None:
 def standings_class_refresh_queue(*, course_id: int) -> None:
     """Queue the class's refresh for after the commit (whatever its size: the next read refreshes a small
     class itself, `standings_read_frame`); a down broker only delays it (the periodic task)."""
-    transaction.on_commit(lambda: _publish_class_refresh(course_id=course_id))
+    transaction.on_commit(lambda: _queue_for_current_frame(course_id=course_id))
+
+
+def _queue_for_current_frame(*, course_id: int) -> None:
+    # After the commit: the frame the change made, so that the gradebook's reads find it queued already.
+    course = Course.objects.filter(pk=course_id).first()
+    if course is not None:
+        _queue_once(course_id=course_id, fingerprint=frame_fingerprint(gradebook_frame(course=course)))
 
 
 def _queue_once(*, course_id: int, fingerprint: str) -> None:
@@ -258,6 +265,8 @@ def standings_refresh_batch(*, course: Course, user_ids: list[int]) -> int:
     """Refresh those of these students whose standing is not under the course's current frame (a batch run
     twice, or after a write refreshed some of them, does only what is left); returns how many."""
     frame = gradebook_frame(course=course)
+    # Locked before looking: a copy of this batch running at the same time waits here, then finds them fresh.
+    list(Standing.objects.filter(course=course, user_id__in=user_ids).select_for_update(no_key=True).values_list("pk"))
     stale = stale_among(course=course, fingerprint=frame_fingerprint(frame), user_ids=user_ids)
     return standings_refresh(course=course, user_ids=stale, frame=frame) if stale else 0
 

@@ -33,6 +33,7 @@ from tests.lti.test_launch import QUIZ_LESSON, launch
 from tests.mail.conftest import wait_until
 
 pytestmark = [
+    pytest.mark.processes,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="several processes on one database: PostgreSQL"

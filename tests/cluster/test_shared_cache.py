@@ -10,7 +10,10 @@ import subprocess
 import sys
 import uuid
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.processes
 
 NODE = """
 import django, sys
