@@ -24,9 +24,12 @@ class ContentImportReport:
 
 
 @transaction.atomic
-def course_content_import(*, directory: Path) -> ContentImportReport:
-    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError."""
-    report = ContentImportReport(lessons=course_import(directory=directory))
+def course_content_import(*, directory: Path, force: bool = False) -> ContentImportReport:
+    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError.
+
+    Lessons edited in the site are left alone (reported in `lessons.skipped`) unless `force`.
+    """
+    report = ContentImportReport(lessons=course_import(directory=directory, force=force))
     instructor = course_lead_instructor(course=report.lessons.course)
     for lesson in report.lessons.course.lessons.all():
         prompt_threads_sync(lesson=lesson, author=instructor)
