@@ -137,7 +137,7 @@ def course_import(*, directory: Path, force: bool = False) -> ImportReport:
     seed_keys = {doc.source_key for doc in lesson_docs}
     seed_positions = {doc.position for doc in lesson_docs}
     site_lessons = sorted((l for l in lessons.values() if l.source_key not in seed_keys), key=lambda l: l.position)
-    last = max([*seed_positions, *(l.position for l in lessons.values())], default=0)
+    last = max([*seed_positions, *(l.position for l in site_lessons)], default=0)
     for lesson in site_lessons:
         if lesson.position in seed_positions:
             last += 1
