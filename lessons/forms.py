@@ -13,7 +13,6 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import (
@@ -133,7 +132,3 @@ class LessonContentForm(forms.Form):
             if values["reading_markdown"].strip() == blocks_as_markdown(keep_reading_of.blocks).strip():
                 values["reading_markdown"] = ""
         return values
-
-
-def today_in(course) -> dt.date:
-    return timezone.now().astimezone(course_zone(course)).date()

@@ -267,7 +267,7 @@ def _reading_preview_url(access) -> str:
     return reverse("courses:studio:reading_preview", kwargs={"course": access.course.slug})
 
 
-def _lesson_save_or_errors(request, form, save) -> bool:
+def _lesson_save_or_errors(form, save) -> bool:
     """Run the save; a refusal (the due date) goes back to the form, which keeps what was typed."""
     try:
         save()
@@ -291,7 +291,7 @@ def lesson_new(request, course):
                 created.append(services.studio_lesson_create(
                     course=access.course, actor=request.user, due_at=form.cleaned_data["due_at"], **form.lesson_values()))
 
-            if _lesson_save_or_errors(request, form, save):
+            if _lesson_save_or_errors(form, save):
                 messages.success(request, _("Lesson created. Add its discussion prompts below; its quiz is in the Quizzes tab."))
                 return redirect("courses:studio:lesson", course=access.course.slug, lesson=created[0].slug)
     else:
@@ -320,7 +320,7 @@ def lesson_edit(request, course, lesson):
                 services.studio_lesson_edit(lesson=lesson_obj, actor=request.user, due_at=form.cleaned_data["due_at"],
                                             **form.lesson_values(keep_reading_of=lesson_obj))
 
-            if _lesson_save_or_errors(request, form, save):
+            if _lesson_save_or_errors(form, save):
                 messages.success(request, _("Lesson saved."))
                 return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
     else:

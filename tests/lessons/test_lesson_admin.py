@@ -7,7 +7,7 @@ from django.urls import reverse
 from courses.models import AuditEntry
 from lessons.models import Lesson
 from lessons.rendering import reading_html
-from tests.factories import CourseFactory, LessonFactory, UserFactory
+from tests.factories import LessonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
