@@ -98,7 +98,9 @@ class AuditEntry(models.Model):
         QUESTION_DELETE = "question_delete", _("Question deleted")
         QUIZ_SETTINGS = "quiz_settings", _("Quiz settings changed")
         # Studio: lessons, people, scheme, copies
+        LESSON_CREATE = "lesson_create", _("Lesson created")
         LESSON_EDIT = "lesson_edit", _("Lesson edited")
+        LESSON_DELETE = "lesson_delete", _("Lesson deleted")
         LESSON_MOVE = "lesson_move", _("Lesson moved")
         PROMPT_ADD = "prompt_add", _("Prompt added")
         PROMPT_EDIT = "prompt_edit", _("Prompt changed")

@@ -25,10 +25,15 @@ class ContentImportReport:
 
 
 @transaction.atomic
-def course_content_import(*, directory: Path, progress: Progress = progress_none) -> ContentImportReport:
-    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError. `progress` is
-    told of the lessons once imported (their count) and of each quiz then."""
-    report = ContentImportReport(lessons=course_import(directory=directory))
+def course_content_import(
+    *, directory: Path, force: bool = False, progress: Progress = progress_none
+) -> ContentImportReport:
+    """Import the course, its lessons and their quizzes from a seed folder; raises SeedFileError.
+
+    Lessons edited in the site are left alone (reported in `lessons.skipped`) unless `force`. `progress` is told
+    of the lessons once imported (their count) and of each quiz then.
+    """
+    report = ContentImportReport(lessons=course_import(directory=directory, force=force))
     progress(len(report.lessons.created) + len(report.lessons.updated) + len(report.lessons.unchanged))
     instructor = course_lead_instructor(course=report.lessons.course)
     for lesson in report.lessons.course.lessons.all():

@@ -10,6 +10,9 @@ MAX_SUMMARY_LENGTH = 5_000
 MAX_OBJECTIVES = 20
 MAX_OBJECTIVE_LENGTH = 500
 MAX_PROMPT_BODY_LENGTH = 5_000
+# The longest seed article is under 25,000 characters; the rendering is linear (coursesite.markdown_input).
+MAX_READING_LENGTH = 100_000
+MAX_INSTRUCTOR_NOTE_LENGTH = 10_000
 
 
 class Lesson(models.Model):
@@ -36,8 +39,20 @@ class Lesson(models.Model):
     # import time so a page view never re-parses the seed text.
     blocks = models.JSONField(_("text blocks"), default=list)
     word_count = models.PositiveIntegerField(_("word count"), default=0)
+    # The reading as written in the studio (Markdown), and its HTML rendered once at save time through
+    # `lessons.rendering` (sanitised, French typography). Empty for a lesson whose reading came from a seed
+    # text: the page shows `blocks` then.
+    reading_markdown = models.TextField(_("reading (Markdown)"), blank=True)
+    reading_html = models.TextField(blank=True, editable=False)
     # Unpublished lessons are visible to the course's staff only.
     is_published = models.BooleanField(_("published"), default=True)
+    # Students see the lesson from this moment on (midnight of the chosen day in the course's zone);
+    # before it, it does not exist for them. Empty: as soon as it is published.
+    release_at = models.DateTimeField(_("visible from"), null=True, blank=True)
+    # Hash of the content the last `import_course` wrote (see `lessons.services.lesson_content_fingerprint`):
+    # a lesson whose content no longer matches it was edited in the site, and a re-import leaves it alone
+    # unless forced. Empty for a lesson created in the site.
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from courses.models import Course
 from courses.selectors import CourseAccess
@@ -38,18 +39,26 @@ class CourseProgress:
 
 
 def visible_to_students(lesson_path: str = "") -> Q:
-    """The one rule of what students may see of a course: a lesson that is published.
+    """The one rule of what students may see of a course: a lesson that is published and released.
 
     `lesson_path` leads from the queried model to its lesson ("quiz__lesson__" from a card, "lesson__"
     from a quiz). Every student-facing read (pages, reminders, review, the calendar, the gradebook)
-    filters through this, so a later rule (a release date) is written here once.
+    filters through this. A lesson with a release date (« Visible à partir du… ») is hidden until that
+    moment, read from the clock when the query is built: a page, a sweep or a feed asks again each time.
     """
-    return Q(**{f"{lesson_path}is_published": True})
+    return Q(**{f"{lesson_path}is_published": True}) & (
+        Q(**{f"{lesson_path}release_at__isnull": True}) | Q(**{f"{lesson_path}release_at__lte": timezone.now()})
+    )
+
+
+def lesson_visible_to_students(lesson: Lesson) -> bool:
+    """The same rule on a lesson in hand (for a page that shows staff why students do not see it)."""
+    return lesson.is_published and (lesson.release_at is None or lesson.release_at <= timezone.now())
 
 
 def course_lessons(*, course: Course, published_only: bool = False) -> QuerySet[Lesson]:
     # The page lists lessons, not their text: leave the heavy JSON out.
-    lessons = Lesson.objects.filter(course=course).defer("blocks").order_by("position")
+    lessons = Lesson.objects.filter(course=course).defer("blocks", "reading_markdown", "reading_html").order_by("position")
     return lessons.filter(visible_to_students()) if published_only else lessons
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment
-from lessons.models import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES, MAX_PROMPT_BODY_LENGTH, MAX_SUMMARY_LENGTH
+from lessons.forms import LessonContentForm
+from lessons.models import MAX_PROMPT_BODY_LENGTH
 from quizzes.models import Quiz
 
 # A quiz of a few hundred questions is well under this; anything larger is not a quiz file.
@@ -158,26 +159,10 @@ class QuizSettingsForm(forms.ModelForm):
         pass
 
 
-class LessonForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
-    summary = forms.CharField(label=_("Summary"), max_length=MAX_SUMMARY_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
-    objectives = forms.CharField(
-        label=_("Learning objectives"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MAX_OBJECTIVES * (MAX_OBJECTIVE_LENGTH + 2),
-        help_text=_("One objective per line."),
-    )
-    is_published = forms.BooleanField(label=_("Published (students see it)"), required=False)
-    due_at = _datetime_field(_("Quiz due at"), _("The lesson's quiz, discussion and reading are due then. Empty: no due date."))
+class LessonForm(LessonContentForm):
+    """The lessons' own editor (`lessons.forms`) plus the quiz's due date, saved together by the studio."""
 
-    def clean_objectives(self):
-        objectives = [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
-        if len(objectives) > MAX_OBJECTIVES:
-            raise ValidationError(_("At most %(max)d objectives."), params={"max": MAX_OBJECTIVES})
-        for number, objective in enumerate(objectives, start=1):
-            if len(objective) > MAX_OBJECTIVE_LENGTH:
-                raise ValidationError(_("Objective %(number)d is longer than %(max)d characters."),
-                                      params={"number": number, "max": MAX_OBJECTIVE_LENGTH})
-        return objectives
+    due_at = _datetime_field(_("Quiz due at"), _("The lesson's quiz, discussion and reading are due then. Empty: no due date."))
 
     def __init__(self, *args, current_due_at=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ def studio_lessons(*, course: Course) -> list[Lesson]:
     return list(
         Lesson.objects.filter(course=course)
         .select_related("quiz")
-        .defer("blocks")
+        .defer("blocks", "reading_markdown", "reading_html")
         .annotate(
             questions_total=Count("quiz__questions", filter=Q(quiz__questions__is_active=True), distinct=True),
             prompts_total=Count("prompts", filter=Q(prompts__is_active=True), distinct=True),

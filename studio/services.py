@@ -32,7 +32,8 @@ from discussions.services import prompt_threads_sync
 from gradebook.selectors import grading_scheme_for
 from gradebook.services import grading_scheme_update
 from lessons.models import DiscussionPrompt, Lesson
-from lessons.services import lesson_move, lesson_update, prompt_add, prompt_update
+from discussions.models import Post
+from lessons.services import lesson_create, lesson_delete, lesson_move, lesson_update, prompt_add, prompt_update
 from quizzes.gift import parse_gift, write_gift
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.question_data import gift_from_question
@@ -198,12 +199,26 @@ def studio_quiz_settings_update(*, quiz: Quiz, actor, now=None, **values) -> dic
 # --- Lessons ----------------------------------------------------------------------------------------
 
 
+# Long texts (a reading, a summary) are recorded in the audit trail by their length, not in full.
+AUDIT_TEXT_LIMIT = 200
+
+
+def _audit_value(value):
+    if isinstance(value, str) and len(value) > AUDIT_TEXT_LIMIT:
+        return _("%(count)d characters") % {"count": len(value)}
+    return value
+
+
+def _audit_changes(changes: dict) -> dict:
+    return {name: [_audit_value(old), _audit_value(new)] for name, (old, new) in changes.items()}
+
+
 @transaction.atomic
 def studio_lesson_update(*, lesson: Lesson, actor, **values) -> dict:
-    """Change a lesson's title, summary, objectives or publication; only what changed is saved and logged."""
+    """Change what the site edits of a lesson; only what changed is saved and logged."""
     changes = lesson_update(lesson=lesson, **values)
     if changes:
-        audit_record(course=lesson.course, actor=actor, action="lesson_edit", target=lesson.title, changes=changes)
+        audit_record(course=lesson.course, actor=actor, action=Action.LESSON_EDIT, target=lesson.title, changes=_audit_changes(changes))
     return changes
 
 
@@ -216,6 +231,40 @@ def studio_lesson_edit(*, lesson: Lesson, actor, due_at, **values) -> dict:
     if quiz is not None or due_at is not None:
         changes.update(studio_quiz_settings_update(quiz=quiz or quiz_ensure(lesson=lesson), actor=actor, due_at=due_at))
     return changes
+
+
+@transaction.atomic
+def studio_lesson_create(*, course: Course, actor, due_at=None, **values) -> Lesson:
+    """A new lesson written in the site (placed last), with its quiz's due date when one is given; logged."""
+    lesson = lesson_create(course=course, **values)
+    audit_record(course=course, actor=actor, action=Action.LESSON_CREATE, target=lesson.title, changes={
+        "slug": lesson.slug, "is_published": lesson.is_published, "release_at": lesson.release_at,
+    })
+    if due_at is not None:
+        studio_quiz_settings_update(quiz=quiz_ensure(lesson=lesson), actor=actor, due_at=due_at)
+    return lesson
+
+
+def lesson_answered(*, lesson: Lesson) -> bool:
+    """Whether a student did anything a deletion would lose: an attempt at its quiz, an answer to one of its
+    prompts, a post in its discussion (the pinned prompt openings are the lesson's own text, not answers)."""
+    return (
+        Attempt.objects.filter(quiz__lesson=lesson).exists()
+        or Post.objects.filter(thread__lesson=lesson).exclude(is_opening=True, thread__prompt__isnull=False).exists()
+    )
+
+
+@transaction.atomic
+def studio_lesson_delete(*, lesson: Lesson, actor) -> None:
+    """Delete a lesson nobody answered yet (its quiz, prompts and their threads go with it); refused otherwise."""
+    # The lesson's row is locked: an attempt or post starting now waits for this decision.
+    Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
+    if lesson_answered(lesson=lesson):
+        raise StudioError(_("This lesson cannot be deleted: students have already answered it (quiz attempts, prompt "
+                            "answers or posts). Unpublish it instead: it disappears for students and their work is kept."))
+    audit_record(course=lesson.course, actor=actor, action=Action.LESSON_DELETE, target=lesson.title,
+                 changes={"slug": lesson.slug, "position": lesson.position})
+    lesson_delete(lesson=lesson)
 
 
 @transaction.atomic
@@ -443,9 +492,13 @@ def course_copy(
         [Enrollment(course=copy, user_id=user_id, role=Enrollment.Role.INSTRUCTOR) for user_id in sorted(staff)]
     )
     lesson_fields = ("source_key", "slug", "position", "title", "author", "source", "published_on", "summary",
-                     "objectives", "blocks", "word_count", "is_published")
+                     "objectives", "instructor_note", "blocks", "word_count", "is_published", "reading_markdown",
+                     "reading_html", "import_fingerprint")
     for lesson in Lesson.objects.filter(course=course).prefetch_related("prompts").select_related("quiz").order_by("position"):
-        new_lesson = Lesson.objects.create(course=copy, **{name: getattr(lesson, name) for name in lesson_fields})
+        new_lesson = Lesson.objects.create(
+            course=copy, release_at=_shift(lesson.release_at, delta) if lesson.release_at else None,
+            **{name: getattr(lesson, name) for name in lesson_fields},
+        )
         DiscussionPrompt.objects.bulk_create([
             DiscussionPrompt(lesson=new_lesson, position=p.position, title=p.title, body=p.body, is_active=p.is_active)
             for p in lesson.prompts.all()

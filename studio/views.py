@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,8 +25,9 @@ from coursesite.errors import ActionRefused
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
-from lessons.models import DiscussionPrompt
-from lessons.selectors import lesson_access
+from lessons.models import MAX_READING_LENGTH, DiscussionPrompt
+from lessons.rendering import reading_html
+from lessons.selectors import lesson_access, lesson_visible_to_students
 from quizzes.gift import parse_gift
 from quizzes.models import Question
 from quizzes.question_data import question_values_from_gift
@@ -261,32 +263,102 @@ def lesson_action(request, course, lesson):
     return redirect("courses:studio:lessons", course=access.course.slug)
 
 
+def _reading_preview_url(access) -> str:
+    return reverse("courses:studio:reading_preview", kwargs={"course": access.course.slug})
+
+
+def _lesson_save_or_errors(form, save) -> bool:
+    """Run the save; a refusal (the due date) goes back to the form, which keeps what was typed."""
+    try:
+        save()
+    except ActionRefused as exc:
+        form.add_error("due_at", str(exc))
+        return False
+    return True
+
+
+@login_required
+def lesson_new(request, course):
+    """A lesson written in the site: the same editor as an existing lesson's, then its page for the prompts."""
+    access = _access(request, course)
+    form_kwargs = {"course": access.course, "preview_url": _reading_preview_url(access)}
+    if request.method == "POST":
+        form = LessonForm(request.POST, **form_kwargs)
+        if form.is_valid() and "preview" not in request.POST:
+            created = []
+
+            def save():
+                created.append(services.studio_lesson_create(
+                    course=access.course, actor=request.user, due_at=form.cleaned_data["due_at"], **form.lesson_values()))
+
+            if _lesson_save_or_errors(form, save):
+                messages.success(request, _("Lesson created. Add its discussion prompts below; its quiz is in the Quizzes tab."))
+                return redirect("courses:studio:lesson", course=access.course.slug, lesson=created[0].slug)
+    else:
+        form = LessonForm(initial={"is_published": False}, **form_kwargs)
+    context = _context(access, form=form, preview_html=_form_preview(form))
+    return render(request, "studio/lesson_new.html", context)
+
+
+def _form_preview(form) -> str:
+    """The reading's preview under the editor (JavaScript refreshes it while typing)."""
+    text = form.data.get("reading_markdown") if form.is_bound else form.initial.get("reading_markdown")
+    return reading_html(text or "")
+
+
 @login_required
 def lesson_edit(request, course, lesson):
     access = _access(request, course)
     lesson_obj = _lesson(access, lesson)
     quiz = getattr(lesson_obj, "quiz", None)
     due_at = quiz.due_at if quiz else None
+    form_kwargs = {"course": access.course, "preview_url": _reading_preview_url(access), "current_due_at": due_at}
     if request.method == "POST":
-        form = LessonForm(request.POST, current_due_at=due_at)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            new_due = data.pop("due_at")
-            try:
-                services.studio_lesson_edit(lesson=lesson_obj, actor=request.user, due_at=new_due, **data)
-            except ActionRefused as exc:
-                form.add_error("due_at", str(exc))
-            else:
+        form = LessonForm(request.POST, **form_kwargs)
+        if form.is_valid() and "preview" not in request.POST:
+            def save():
+                services.studio_lesson_edit(lesson=lesson_obj, actor=request.user, due_at=form.cleaned_data["due_at"],
+                                            **form.lesson_values(keep_reading_of=lesson_obj))
+
+            if _lesson_save_or_errors(form, save):
                 messages.success(request, _("Lesson saved."))
                 return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
     else:
-        form = LessonForm(current_due_at=due_at, initial={
-            "title": lesson_obj.title, "summary": lesson_obj.summary, "objectives": "\n".join(lesson_obj.objectives),
-            "is_published": lesson_obj.is_published, "due_at": due_at,
-        })
+        form = LessonForm(initial={**LessonForm.initial_from(lesson_obj, access.course), "due_at": due_at}, **form_kwargs)
     prompts = list(DiscussionPrompt.objects.filter(lesson=lesson_obj).order_by("position"))
-    context = _context(access, lesson=lesson_obj, form=form, prompts=prompts, prompt_form=PromptForm(prefix="new"))
+    context = _context(
+        access, lesson=lesson_obj, form=form, prompts=prompts, prompt_form=PromptForm(prefix="new"),
+        preview_html=_form_preview(form), visible_to_students=lesson_visible_to_students(lesson_obj),
+    )
     return render(request, "studio/lesson_edit.html", context)
+
+
+@login_required
+@require_POST
+def lesson_delete(request, course, lesson):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the confirmation box to delete the lesson."))
+        return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
+    try:
+        services.studio_lesson_delete(lesson=lesson_obj, actor=request.user)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("courses:studio:lesson", course=access.course.slug, lesson=lesson_obj.slug)
+    messages.success(request, _("Lesson “%(title)s” deleted.") % {"title": lesson_obj.title})
+    return redirect("courses:studio:lessons", course=access.course.slug)
+
+
+@login_required
+@require_POST
+def reading_preview(request, course):
+    """The reading as the lesson page shows it (nothing saved); the editor's live preview asks for it."""
+    _access(request, course)
+    text = request.POST.get("reading_markdown", "")
+    if len(text) > MAX_READING_LENGTH:
+        return HttpResponse(_("The text is too long to preview."), status=400)
+    return HttpResponse(reading_html(text), content_type="text/html; charset=utf-8")
 
 
 @login_required

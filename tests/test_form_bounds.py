@@ -17,6 +17,8 @@ HUGE = "x" * 200_000
     (LessonForm, "summary", {"title": "T"}),
     (LessonForm, "objectives", {"title": "T", "summary": "S"}),
     (LessonForm, "title", {"summary": "S"}),
+    (LessonForm, "reading_markdown", {"title": "T", "summary": "S"}),
+    (LessonForm, "instructor_note", {"title": "T", "summary": "S"}),
     (PromptForm, "body", {"title": "T"}),
     (PromptForm, "title", {"body": "B"}),
     (EnrolOneForm, "group", {"email": "a@example.org", "role": "student"}),

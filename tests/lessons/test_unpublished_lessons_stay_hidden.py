@@ -1,5 +1,7 @@
-"""An unpublished lesson is staff-only everywhere: no student page, reminder, review card or calendar event
-reaches it or names it. (The URL × role matrix covers the pages; these cover what is sent and listed.)"""
+"""An unpublished lesson, or one whose release date (« Visible à partir du… ») has not come, is staff-only
+everywhere: no student page, reminder, review card, calendar event or gradebook column reaches it or names
+it. (The URL × role matrix covers the pages; these cover what is sent and listed.) Each test runs for both
+ways of hiding a lesson: the one rule, `lessons.selectors.visible_to_students`, decides both."""
 
 import datetime
 
@@ -25,10 +27,16 @@ def now():
     return timezone.now().replace(microsecond=0)
 
 
-@pytest.fixture
-def hidden_and_shown(now):
-    """Two lessons of one course, each with a quiz due in 20 hours; the first unpublished."""
-    hidden = LessonFactory(title="Leçon cachée", is_published=False)
+HIDINGS = {
+    "unpublished": {"is_published": False},
+    "released in two days": {"release_at": timezone.now() + datetime.timedelta(days=2)},
+}
+
+
+@pytest.fixture(params=sorted(HIDINGS))
+def hidden_and_shown(now, request):
+    """Two lessons of one course, each with a quiz due in 20 hours; the first unpublished or not released yet."""
+    hidden = LessonFactory(title="Leçon cachée", **HIDINGS[request.param])
     shown = LessonFactory(course=hidden.course, title="Leçon publiée")
     quizzes = [quiz_from_gift(lesson, due_at=now + datetime.timedelta(hours=20)) for lesson in (hidden, shown)]
     student = EnrollmentFactory(course=hidden.course).user
@@ -95,7 +103,7 @@ def test_review_cards_of_an_unpublished_lesson_are_neither_served_nor_counted(hi
     card.refresh_from_db()
     assert card.reviews == 0
 
-    Lesson.objects.filter(pk=hidden_and_shown["hidden"].pk).update(is_published=True)
+    Lesson.objects.filter(pk=hidden_and_shown["hidden"].pk).update(is_published=True, release_at=None)
     assert review_page(user=student, course=course, now=now).card == card
 
 
@@ -111,3 +119,29 @@ def test_a_student_is_never_linked_to_an_unpublished_neighbour(hidden_and_shown)
 
     assert lesson_neighbours(access=as_student, lesson=first)[1].pk == third.pk
     assert lesson_neighbours(access=as_staff, lesson=first)[1].pk == hidden_and_shown["hidden"].pk
+
+
+def test_the_gradebook_counts_only_lessons_students_see(hidden_and_shown):
+    from gradebook.selectors.frame import gradebook_frame
+
+    frame = gradebook_frame(course=hidden_and_shown["hidden"].course)
+
+    assert [column.lesson.title for column in frame.columns] == ["Leçon publiée"]
+
+
+def test_a_release_date_passing_changes_the_gradebook_frame_so_kept_standings_refresh(now):
+    import time_machine
+
+    from gradebook.selectors.frame import frame_fingerprint, gradebook_frame
+
+    released = LessonFactory(title="Leçon à venir", release_at=now + datetime.timedelta(days=1))
+    LessonFactory(course=released.course, title="Leçon ouverte")
+    before = gradebook_frame(course=released.course)
+
+    with time_machine.travel(now + datetime.timedelta(days=1, minutes=1)):
+        after = gradebook_frame(course=released.course)
+
+    assert [c.lesson.title for c in before.columns] == ["Leçon ouverte"]
+    assert sorted(c.lesson.title for c in after.columns) == ["Leçon ouverte", "Leçon à venir"]
+    # A standing kept under the old frame is stale under the new one: the next read recomputes it.
+    assert frame_fingerprint(before) != frame_fingerprint(after)

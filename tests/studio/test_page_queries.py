@@ -18,6 +18,7 @@ PAGES = {
     "quizzes/premiere/": 7,
     "quizzes/premiere/settings/": 6,
     "lessons/premiere/": 7,
+    "lessons/new/": 4,
     "scheme/": 5,
     "copy/": 4,
 }
