@@ -24,6 +24,7 @@ from coursesite.errors import ActionRefused
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
+from gradebook.standings import standings_fresh_frame
 from lessons.models import DiscussionPrompt
 from lessons.selectors import lesson_access
 from quizzes.gift import parse_gift
@@ -480,7 +481,9 @@ def scheme(request, course):
                 proposed = grading_scheme_for(course=access.course)
                 for name, value in form.cleaned_data.items():
                     setattr(proposed, name, value)
-                preview = selectors.scheme_preview(course=access.course, proposed=proposed)
+                # The kept standings brought up to date first: "now" is what the gradebook shows.
+                frame = standings_fresh_frame(course=access.course)
+                preview = selectors.scheme_preview(course=access.course, proposed=proposed, frame=frame)
     else:
         form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(record))
     return render(request, "studio/scheme.html", _context(access, form=form, preview=preview))
