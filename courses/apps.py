@@ -15,7 +15,7 @@ class CoursesConfig(AppConfig):
             actions=[Action.ENROL_CSV, Action.ENROLLMENT_EDIT, Action.ENROLLMENT_REMOVE, Action.INVITATION_RESEND],
             model=Enrollment,
             labels={"created_users": _("accounts created"), "enrolled": _("people enrolled"), "user_ids": _("people")},
-            kinds={"user_ids": len},
+            kinds={"user_ids": len}, wholes=("user_ids",),
         )
         audit_words_register(
             actions=[Action.COURSE_COPY, Action.COURSE_COPIED],

@@ -67,6 +67,7 @@ class _Words:
     labels: dict = field(default_factory=dict)  # key -> label (lazy translation)
     choices: dict = field(default_factory=dict)  # key -> {stored value: label}
     kinds: dict = field(default_factory=dict)  # key -> "bool", "date", "datetime", "decimal" or a callable
+    wholes: set = field(default_factory=set)  # keys whose value is one fact even when it is a list (ids, changes)
 
 
 _WORDS: dict[str, _Words] = {}
@@ -87,9 +88,16 @@ def _kind_of(model_field) -> str | None:
     return None
 
 
-def audit_words_register(*, actions, model=None, labels: dict | None = None, kinds: dict | None = None, choices: dict | None = None) -> None:
-    """The words for the keys of `actions`' changes: `model`'s fields, then `labels` / `kinds` / `choices`."""
-    words = _Words()
+def audit_words_register(
+    *, actions, model=None, labels: dict | None = None, kinds: dict | None = None, choices: dict | None = None,
+    wholes: tuple = (),
+) -> None:
+    """The words for the keys of `actions`' changes: `model`'s fields, then `labels` / `kinds` / `choices`.
+
+    A callable kind formats one value (an old or a new one); a key in `wholes` holds one fact even when
+    it is a list of two (a list of ids), never [old, new].
+    """
+    words = _Words(wholes=set(wholes))
     if model is not None:
         for model_field in model._meta.concrete_fields:
             words.labels[model_field.name] = model_field.verbose_name
@@ -105,9 +113,11 @@ def audit_words_register(*, actions, model=None, labels: dict | None = None, kin
         known = _WORDS.setdefault(str(action), _Words())
         for name in ("labels", "choices", "kinds"):
             getattr(known, name).update(getattr(words, name))
+        known.wholes |= words.wholes
     for name in ("labels", "choices", "kinds"):
         for key, value in getattr(words, name).items():
             getattr(_ANY_ACTION, name).setdefault(key, value)
+    _ANY_ACTION.wholes |= words.wholes
 
 
 def _lookup(action: str | None, name: str, key: str):
@@ -137,6 +147,9 @@ def audit_value_text(value, *, action: str | None = None, key: str = "") -> str:
     if isinstance(value, bool) or kind == "bool":
         return gettext("yes") if value else gettext("no")
     if kind in ("date", "datetime") and isinstance(value, str):
+        day = parse_date(value) if kind == "date" else None
+        if day is not None:
+            return formats.date_format(day, "j N Y")
         moment = parse_datetime(value)
         if moment is not None:
             moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
@@ -164,7 +177,9 @@ def audit_changes_words(*, action: str | None, changes: dict) -> list[str]:
         label = _lookup(action, "labels", key) or key
         label = str(label)
         label = label[:1].upper() + label[1:]
-        if isinstance(value, list) and len(value) == 2 and not callable(_lookup(action, "kinds", key)):
+        words = _WORDS.get(action or "")
+        whole = key in (words.wholes if words else set()) or key in _ANY_ACTION.wholes
+        if isinstance(value, list) and len(value) == 2 and not whole:
             old, new = (audit_value_text(item, action=action, key=key) for item in value)
             phrases.append(gettext("%(label)s: %(old)s → %(new)s") % {"label": label, "old": old, "new": new})
         else:

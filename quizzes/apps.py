@@ -26,5 +26,5 @@ class QuizzesConfig(AppConfig):
             actions=[Action.REGRADE, Action.MANUAL_GRADE, Action.AUTO_SUBMIT],
             labels={"changed": _("scores changed"), "attempts": _("attempts"), "attempt": _("attempt"), "response": _("answer"),
                     "old": _("before"), "new": _("after"), "user": _("student"), "deadline": _("deadline")},
-            kinds={"changed": len, "deadline": "datetime", "old": "decimal", "new": "decimal"},
+            kinds={"changed": len, "deadline": "datetime", "old": "decimal", "new": "decimal"}, wholes=("changed",),
         )

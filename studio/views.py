@@ -5,6 +5,7 @@ instructor role, so a TA or a student gets 403 and anyone outside the course
 404 before anything is read or written.
 """
 
+import copy
 import csv
 import io
 
@@ -478,7 +479,7 @@ def scheme(request, course):
                     messages.success(request, _("Grading scheme saved."))
                     return redirect("courses:studio:scheme", course=access.course.slug)
             else:
-                proposed = grading_scheme_for(course=access.course)
+                proposed = copy.copy(record)  # the saved scheme (or the defaults) with the typed values, unsaved
                 for name, value in form.cleaned_data.items():
                     setattr(proposed, name, value)
                 # The kept standings brought up to date first: "now" is what the gradebook shows.
