@@ -183,3 +183,21 @@ def test_french_plural_rule_makes_zero_singular():
     assert words[0].endswith("0 étudiant change de lettre.")
     assert words[1].endswith("1 étudiant change de lettre.")
     assert words[2].endswith("2 étudiants changent de lettre.")
+
+
+def test_short_months_are_written_the_french_way():
+    """« 1 déc. », not « 1 Déc »: a short month is Django's `N` (« déc. », "Dec."), never `M` or `b`."""
+    date_filter = re.compile(r"""\|date:\s*["']([^"']*)["']""")
+    offenders = []
+    for template in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            for fmt in date_filter.findall(line):
+                if re.search(r"(?<!\\)[Mb]", fmt):
+                    offenders.append(f"{template.relative_to(ROOT)}:{number}: {fmt!r}")
+    assert not offenders, "short months with M or b (use N):\n" + "\n".join(offenders)
+    with translation.override("fr-ca"):
+        import datetime
+
+        from django.utils.formats import date_format
+
+        assert date_format(datetime.date(2026, 12, 1), "j N") == "1 déc."
