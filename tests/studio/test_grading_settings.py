@@ -149,3 +149,9 @@ def test_the_settings_page_and_its_preview_hold_a_constant_number_of_queries(dja
     assert len(response.context["preview"].changes) == size + 1
     assert all(change.after is not None for change in response.context["preview"].changes)
     assert Decimal(0) <= response.context["preview"].mean_after <= Decimal(100)
+
+
+def test_the_review_settings_page_explains_the_credit_in_french(world):
+    course, client = world["course"], world["client"]
+    page = client.get(reverse("courses:review:settings", kwargs={"course": course.slug})).content.decode()
+    assert "Quand le crédit est activé" in page and "When the credit is on" not in page
