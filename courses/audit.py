@@ -8,7 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from courses.models import AuditEntry, Course
 
@@ -75,8 +79,6 @@ _ANY_ACTION = _Words()
 
 
 def _kind_of(model_field) -> str | None:
-    from django.db import models
-
     if isinstance(model_field, models.BooleanField):
         return "bool"
     if isinstance(model_field, models.DateTimeField):
@@ -132,20 +134,16 @@ def _shorten(text: str) -> str:
 
 def audit_value_text(value, *, action: str | None = None, key: str = "") -> str:
     """One stored value as people read it: « oui »/« non », « 1 déc. 2026 », « 2,5 », a choice's label."""
-    from django.utils import formats, timezone
-    from django.utils.dateparse import parse_date, parse_datetime
-    from django.utils.translation import gettext
-
     if value is None or value == "":
         return "—"
+    kind = _lookup(action, "kinds", key)
+    if isinstance(value, bool) or kind == "bool":
+        return gettext("yes") if value else gettext("no")
     choices = _lookup(action, "choices", key)
     if choices and not isinstance(value, (list, dict)) and value in choices:
         return str(choices[value])
-    kind = _lookup(action, "kinds", key)
     if callable(kind):
         return _shorten(str(kind(value)))
-    if isinstance(value, bool) or kind == "bool":
-        return gettext("yes") if value else gettext("no")
     if kind in ("date", "datetime") and isinstance(value, str):
         day = parse_date(value) if kind == "date" else None
         if day is not None:
@@ -154,24 +152,20 @@ def audit_value_text(value, *, action: str | None = None, key: str = "") -> str:
         if moment is not None:
             moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
             return formats.date_format(moment, "j N Y, H:i")
-        day = parse_date(value)
-        if day is not None:
-            return formats.date_format(day, "j N Y")
     if kind == "decimal" or isinstance(value, (float, Decimal)):
         try:
             number = Decimal(str(value))
         except ArithmeticError:
             return _shorten(str(value))
-        return formats.number_format(number.normalize() if number == number.to_integral_value() else number)
+        # 0.00 → « 0 », 2.50 → « 2,50 » (as typed), 1000 → « 1000 »: the places a person wrote, the reader's mark.
+        return formats.number_format(number.quantize(Decimal(1)) if number == number.to_integral_value() else number)
     if isinstance(value, list):
         return _shorten(", ".join(audit_value_text(item, action=action, key=key) for item in value))
     return _shorten(str(value))
 
 
 def audit_changes_words(*, action: str | None, changes: dict) -> list[str]:
-    """Each change as a phrase: « Pénalité de retard (%) : 0 → 10 », « Jours de décalage : 48 »."""
-    from django.utils.translation import gettext
-
+    """Each change as a phrase: « Pénalité de retard (%) : 0 → 10 », « Dates décalées de (jours) : 48 »."""
     phrases = []
     for key, value in (changes or {}).items():
         label = _lookup(action, "labels", key) or key
