@@ -110,6 +110,7 @@ class AuditEntry(models.Model):
         ENROLLMENT_RESTORE = "enrollment_restore", _("Enrolment restored")
         INVITATION_RESEND = "invitation_resend", _("Invitation sent again")
         GRADING_SCHEME = "grading_scheme", _("Grading scheme changed")
+        REVIEW_SETTINGS = "review_settings", _("Review settings changed")
         COURSE_COPY = "course_copy", _("Course created as a copy")
         COURSE_COPIED = "course_copied", _("Course copied")
         # Gradebook overrides

@@ -9,11 +9,11 @@ from courses.selectors import STAFF_ROLES, course_access
 from gradebook import selectors
 from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category
 from gradebook.export import gradebook_csv_chunks
-from gradebook.forms import ClearOverrideForm, GradingSchemeForm, OverrideForm
+from gradebook.forms import ClearOverrideForm, OverrideForm
 from gradebook.histogram import histogram_bars
 from gradebook.standings import standings_read_frame
 from gradebook.signals import progress_page_extras, quiz_statistics_extras
-from gradebook.services import GradebookError, grade_override_clear, grade_override_set, grading_scheme_ensure, grading_scheme_update
+from gradebook.services import GradebookError, grade_override_clear, grade_override_set
 from lessons.selectors import lesson_access
 from quizzes.selectors import quiz_for_lesson
 
@@ -203,21 +203,9 @@ def quiz_statistics(request, course, lesson):
 
 @login_required
 def scheme_settings(request, course):
-    access = course_access(user=request.user, slug=course, roles=INSTRUCTOR_ONLY)
-    scheme = grading_scheme_ensure(course=access.course)
-    if request.method == "POST":
-        form = GradingSchemeForm(request.POST)
-        if form.is_valid():
-            try:
-                grading_scheme_update(course=access.course, actor=request.user, **form.cleaned_data)
-            except GradebookError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Grading scheme saved."))
-                return redirect("courses:gradebook:index", course=access.course.slug)
-    else:
-        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(scheme))
-    return render(request, "gradebook/settings.html", {"access": access, "course": access.course, "form": form})
+    """The old « Mode de calcul » page: the one grading-settings page is the studio's (with its preview)."""
+    access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
+    return redirect("courses:studio:scheme", course=access.course.slug)
 
 
 @login_required

@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
+
+    def ready(self):
+        from courses.audit import Action, audit_words_register
+        from quizzes.models import Question, Quiz
+
+        # The words of « Modifications récentes » for quizzes, their questions and their grading.
+        audit_words_register(actions=[Action.QUIZ_SETTINGS], model=Quiz)
+        audit_words_register(
+            actions=[Action.QUESTION_EDIT, Action.QUESTION_HIDE, Action.QUESTION_SHOW, Action.QUESTION_DELETE], model=Question,
+            labels={"new_version": _("new version"), "lesson": _("lesson"), "options": _("answer options")},
+            kinds={"new_version": "bool", "options": lambda options: ", ".join(sorted(str(k) for k, v in dict(options).items() if v)) or "—"},
+        )
+        audit_words_register(
+            actions=[Action.QUIZ_IMPORT],
+            labels={"created": _("questions added"), "updated": _("questions updated"), "versioned": _("new versions"),
+                    "retired": _("questions retired"), "deleted": _("questions deleted")},
+        )
+        audit_words_register(
+            actions=[Action.REGRADE, Action.MANUAL_GRADE, Action.AUTO_SUBMIT],
+            labels={"changed": _("scores changed"), "attempts": _("attempts"), "attempt": _("attempt"), "response": _("answer"),
+                    "old": _("before"), "new": _("after"), "user": _("student"), "deadline": _("deadline")},
+            kinds={"changed": len, "deadline": "datetime", "old": "decimal", "new": "decimal"}, wholes=("changed",),
+        )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from courses.selectors import CourseAccess
@@ -12,6 +13,11 @@ from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
 from quizzes.models import Attempt, Question, Quiz, Response
+
+
+def _number(value) -> str:
+    """A number as short as it is written (2.5, 3, 0.001) with the language's decimal mark."""
+    return f"{float(value):g}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def quiz_for_lesson(*, lesson: Lesson) -> Quiz:
@@ -117,12 +123,13 @@ class AttemptItem:
         elif question.type == Question.Type.NUMERICAL:
             for answer in answers:
                 if answer.get("fraction", 0) >= 1 and answer.get("value") != "*":
+                    # Numbers in the reader's language: « 2,5 ± 0,1 » in French.
                     if "min" in answer:
-                        notes["correct"].append(f"{answer['min']:g} – {answer['max']:g}")
+                        notes["correct"].append(f"{_number(answer['min'])} – {_number(answer['max'])}")
                     elif answer.get("tolerance"):
-                        notes["correct"].append(f"{answer['value']:g} ± {answer['tolerance']:g}")
+                        notes["correct"].append(f"{_number(answer['value'])} ± {_number(answer['tolerance'])}")
                     else:
-                        notes["correct"].append(f"{answer['value']:g}")
+                        notes["correct"].append(_number(answer["value"]))
         elif question.type == Question.Type.MULTICHOICE_MULTI:
             notes["correct"] = [a["text"] for a in answers if a.get("fraction", 0) > 0]
         elif question.type == Question.Type.SHORTANSWER:

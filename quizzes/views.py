@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from courses.selectors import STAFF_ROLES, course_access
@@ -210,5 +211,7 @@ def quiz_regrade_view(request, course, lesson):
     lesson_obj = lesson_access(access=access, slug=lesson)
     quiz = quiz_for_lesson(lesson=lesson_obj)
     changed = quiz_regrade(quiz=quiz, actor=request.user)
-    messages.success(request, _("Attempts regraded: %(count)d score(s) changed.") % {"count": changed})
+    messages.success(request, ngettext(
+        "Attempts regraded: %(count)d score changed.", "Attempts regraded: %(count)d scores changed.", changed,
+    ) % {"count": changed})
     return redirect("courses:quizzes:start", course=access.course.slug, lesson=lesson_obj.slug)

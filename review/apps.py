@@ -9,3 +9,8 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from review import receivers  # noqa: F401  (connects the graded-attempt hook)
+        from courses.audit import Action, audit_words_register
+        from review.models import ReviewSettings
+
+        # The words of « Modifications récentes » for the review settings (the credit changes every total).
+        audit_words_register(actions=[Action.REVIEW_SETTINGS], model=ReviewSettings)

@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.changes import changes_apply
 from coursesite.errors import ActionRefused, BadPayload
+from courses.audit import Action, audit_record
 from courses.models import Enrollment
 from courses.signals import student_work_changed
 from lessons.selectors import visible_to_students
@@ -197,13 +199,21 @@ def card_review(
 
 
 @transaction.atomic
-def review_settings_set(*, course, daily_cap: int, participation_credit: bool) -> ReviewSettings:
-    settings_row, _created = ReviewSettings.objects.get_or_create(course=course)
-    credit_changed = settings_row.participation_credit != participation_credit
-    settings_row.daily_cap, settings_row.participation_credit = daily_cap, participation_credit
+def review_settings_set(*, course, daily_cap: int, participation_credit: bool, actor=None) -> ReviewSettings:
+    """Set the daily cap and the participation credit; only what changed is saved.
+
+    The credit changes every student's total, so a person's change (`actor`) goes to the course's audit
+    trail as {field: [old, new]} (against the defaults before the first save), like the grading scheme's.
+    """
+    ReviewSettings.objects.get_or_create(course=course)  # created with the defaults, which the change is measured against
+    settings_row = ReviewSettings.objects.select_for_update().get(course=course)
+    changes = changes_apply(settings_row, {"daily_cap": daily_cap, "participation_credit": participation_credit})
     settings_row.full_clean(exclude=["course"])
-    settings_row.save(update_fields=["daily_cap", "participation_credit"])
-    if credit_changed:
+    if changes:
+        settings_row.save(update_fields=list(changes))
+    if changes and actor is not None:
+        audit_record(course=course, actor=actor, action=Action.REVIEW_SETTINGS, target=course.title, changes=changes)
+    if "participation_credit" in changes:
         # Turning the credit on or off adds or removes the reviews item of every student: the whole class.
         student_work_changed(
             user_ids=Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).values_list("user_id", flat=True),

@@ -115,7 +115,7 @@ def review_settings(request, course):
     if request.method == "POST" and form.is_valid():
         review_settings_set(
             course=access.course, daily_cap=form.cleaned_data["daily_cap"],
-            participation_credit=form.cleaned_data["participation_credit"],
+            participation_credit=form.cleaned_data["participation_credit"], actor=request.user,
         )
         messages.success(request, _("Review settings saved."))
         return redirect("courses:review:index", course=access.course.slug)

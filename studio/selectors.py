@@ -12,8 +12,8 @@ from accounts.selectors import account_is_activated, latest_invitations, never_a
 
 from courses.audit import audit_trail
 from courses.models import AuditEntry, Course, Enrollment
-from gradebook.computation import TOTAL_KEY
-from gradebook.selectors import gradebook_rows, scheme_from_record
+from gradebook.computation import REVIEW_KEY
+from gradebook.selectors import gradebook_frame, gradebook_rows, gradebook_stream
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
 from reminders.models import Kind, Reminder
@@ -165,6 +165,8 @@ class TotalChange:
 @dataclass(frozen=True)
 class SchemePreview:
     changes: list[TotalChange]
+    # The spaced review's participation credit is on and counts in these totals (set in the review settings).
+    review_credit: bool = False
 
     def _mean(self, attribute: str) -> Decimal | None:
         values = [getattr(c, attribute) for c in self.changes if getattr(c, attribute) is not None]
@@ -183,25 +185,27 @@ class SchemePreview:
         return sum(1 for c in self.changes if c.letter_before != c.letter_after)
 
 
-def scheme_preview(*, course: Course, proposed) -> SchemePreview:
-    """Each student's total so far under the saved scheme and under `proposed` (an unsaved GradingScheme).
+def scheme_preview(*, course: Course, proposed, frame) -> SchemePreview:
+    """Each student's total so far as the gradebook shows it now, and as it would under `proposed`
+    (an unsaved GradingScheme).
 
-    The items (quiz, participation and reading grades, overrides included) are
-    those of the saved scheme; the proposed weights and letter scale are applied
-    to them. The participation credits and late penalty change item values and
-    show in the gradebook once saved.
+    No formula of its own: "now" is the kept standings (brought up to date first), "after" is the
+    gradebook's reference computation (`gradebook_rows`) with the proposed scheme in its frame, so the
+    new weights, participation credits, late penalty and letter scale all apply, with the reviews'
+    participation credit when it is on and the instructors' overrides. Saving gives the same figures.
+    `frame` comes from `gradebook.standings.standings_fresh_frame` (the view's call: selectors never write).
     """
-    from gradebook.computation import grade_from_items
-
-    scheme = scheme_from_record(proposed)
-    changes = []
-    for row in gradebook_rows(course=course).rows:
-        grade = row.grade
-        overrides = {TOTAL_KEY: grade.total_so_far} if grade.total_overridden else None
-        after = grade_from_items(scheme=scheme, items=grade.items.values(), overrides=overrides)
+    _frame, kept = gradebook_stream(course=course, frame=frame)
+    before = {enrollment.user_id: grade for enrollment, grade in kept}
+    proposed_frame = gradebook_frame(course=course, now=frame.now, scheme_record=proposed)
+    changes, review_credit = [], False
+    for row in gradebook_rows(course=course, frame=proposed_frame).rows:
         user = row.enrollment.user
+        now_grade, after = before.get(user.pk), row.grade
+        review_credit = review_credit or REVIEW_KEY in after.items
         changes.append(TotalChange(
-            name=user.get_full_name() or user.username, before=grade.total_so_far, after=after.total_so_far,
-            letter_before=grade.letter, letter_after=after.letter,
+            name=user.get_full_name() or user.username,
+            before=now_grade.total_so_far if now_grade else None, after=after.total_so_far,
+            letter_before=now_grade.letter if now_grade else "", letter_after=after.letter,
         ))
-    return SchemePreview(changes=changes)
+    return SchemePreview(changes=changes, review_credit=review_credit)

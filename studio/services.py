@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.selectors import never_activated_q
 from accounts.services import invitation_resend
@@ -165,21 +166,32 @@ def quiz_settings_consequences(*, quiz: Quiz, values: dict, now=None) -> list[st
     if "time_limit_minutes" in changes:
         started = attempts.filter(status=Attempt.Status.IN_PROGRESS).count()
         if started:
-            notes.append(_("%(count)d attempts already started will keep their original time limit.") % {"count": started})
+            notes.append(ngettext(
+                "%(count)d attempt already started will keep its original time limit.",
+                "%(count)d attempts already started will keep their original time limit.", started,
+            ) % {"count": started})
     if "max_attempts" in changes and values["max_attempts"] is not None:
         over = attempts.values("user").annotate(n=Max("number")).filter(n__gte=values["max_attempts"]).count()
         if over:
-            notes.append(_("%(count)d students have already used %(max)d attempts or more: they cannot start another one.")
-                         % {"count": over, "max": values["max_attempts"]})
+            notes.append(ngettext(
+                "%(count)d student has already used %(max)d attempts or more: they cannot start another one.",
+                "%(count)d students have already used %(max)d attempts or more: they cannot start another one.", over,
+            ) % {"count": over, "max": values["max_attempts"]})
     if "grading_method" in changes:
         graded = attempts.filter(status=Attempt.Status.SUBMITTED).values("user").distinct().count()
         if graded:
-            notes.append(_("The quiz grade of %(count)d students will be computed again with the new method.") % {"count": graded})
+            notes.append(ngettext(
+                "The quiz grade of %(count)d student will be computed again with the new method.",
+                "The quiz grade of %(count)d students will be computed again with the new method.", graded,
+            ) % {"count": graded})
     if "due_at" in changes:
         missing = Enrollment.objects.filter(course=quiz.lesson.course, role=Enrollment.Role.STUDENT).exclude(
             user__quiz_attempts__quiz=quiz, user__quiz_attempts__status=Attempt.Status.SUBMITTED
         ).count()
-        notes.append(_("%(count)d students have not submitted this quiz yet; reminders follow the new due date.") % {"count": missing})
+        notes.append(ngettext(
+            "%(count)d student has not submitted this quiz yet; reminders follow the new due date.",
+            "%(count)d students have not submitted this quiz yet; reminders follow the new due date.", missing,
+        ) % {"count": missing})
     if "review_policy" in changes:
         notes.append(_("Students who already submitted see (or stop seeing) the correct answers according to the new rule."))
     if "late_policy" in changes and values["late_policy"] == Quiz.LatePolicy.REFUSE:
@@ -320,7 +332,7 @@ def studio_enrollments_from_csv(
         allow_look_alikes=allow_look_alikes,
     )
     if result.created_enrollments:
-        audit_record(course=course, actor=actor, action="enrol_csv", target=_("%(count)d people") % {"count": result.created_enrollments},
+        audit_record(course=course, actor=actor, action="enrol_csv", target=ngettext("%(count)d person", "%(count)d people", result.created_enrollments) % {"count": result.created_enrollments},
                      changes={"role": role, "created_users": result.created_users, "enrolled": result.created_enrollments})
     return EnrollmentCsvResult(result.created_users, result.created_enrollments, result.already_enrolled)
 
@@ -398,7 +410,7 @@ def studio_invitations_resend(*, course: Course, actor, user_ids=None) -> int:
     ]
     if sent:
         audit_record(course=course, actor=actor, action="invitation_resend",
-                     target=sent[0].email if len(sent) == 1 else _("%(count)d people") % {"count": len(sent)},
+                     target=sent[0].email if len(sent) == 1 else ngettext("%(count)d person", "%(count)d people", len(sent)) % {"count": len(sent)},
                      changes={"user_ids": [user.pk for user in sent]})
     return len(sent)
 

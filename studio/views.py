@@ -5,6 +5,7 @@ instructor role, so a TA or a student gets 403 and anyone outside the course
 404 before anything is read or written.
 """
 
+import copy
 import csv
 import io
 
@@ -25,6 +26,7 @@ from coursesite.errors import ActionRefused
 from coursesite.ids import id_or_404
 from gradebook.forms import GradingSchemeForm
 from gradebook.selectors import grading_scheme_for
+from gradebook.standings import standings_fresh_frame
 from lessons.models import MAX_READING_LENGTH, DiscussionPrompt
 from lessons.rendering import reading_html
 from lessons.selectors import lesson_access, lesson_visible_to_students
@@ -549,10 +551,12 @@ def scheme(request, course):
                     messages.success(request, _("Grading scheme saved."))
                     return redirect("courses:studio:scheme", course=access.course.slug)
             else:
-                proposed = grading_scheme_for(course=access.course)
+                proposed = copy.copy(record)  # the saved scheme (or the defaults) with the typed values, unsaved
                 for name, value in form.cleaned_data.items():
                     setattr(proposed, name, value)
-                preview = selectors.scheme_preview(course=access.course, proposed=proposed)
+                # The kept standings brought up to date first: "now" is what the gradebook shows.
+                frame = standings_fresh_frame(course=access.course)
+                preview = selectors.scheme_preview(course=access.course, proposed=proposed, frame=frame)
     else:
         form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(record))
     return render(request, "studio/scheme.html", _context(access, form=form, preview=preview))

@@ -113,13 +113,15 @@ def _course_end(course: Course) -> datetime | None:
     return datetime.combine(course.ends_on, time(23, 59, 59), tzinfo=zone)
 
 
-def gradebook_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
+def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_record: GradingScheme | None = None) -> GradebookFrame:
     """The scheme and the published lessons with their quiz and prompt count: two queries.
 
     An unpublished lesson asks nothing of students yet (they cannot open it), so it has no column
     and counts in no total; publishing it changes the frame, and so the kept standings.
+    `scheme_record` (an unsaved scheme, for a preview) replaces the saved one: one query, and every
+    total computed with this frame is what the gradebook would show under it.
     """
-    record = grading_scheme_for(course=course)
+    record = scheme_record if scheme_record is not None else grading_scheme_for(course=course)
     gradable = Q(quiz__questions__is_active=True) & ~Q(quiz__questions__type=Question.Type.DESCRIPTION)
     lessons = (
         course_lessons(course=course, published_only=True)

@@ -3,23 +3,16 @@ from django import template
 register = template.Library()
 
 @register.filter
-def changes_text(changes: dict) -> str:
-    """{"field": [old, new]} as "field: old → new"; other facts as "name: value"."""
-    parts = []
-    for name, value in (changes or {}).items():
-        if isinstance(value, list) and len(value) == 2:
-            old, new = value
-            parts.append(f"{name}: {_show(old)} → {_show(new)}")
-        else:
-            parts.append(f"{name}: {_show(value)}")
-    return " · ".join(parts)
+def changes_text(line) -> str:
+    """An audit line's changes in words: « Pondération des tests (%) : 70 → 60 · Pénalité de retard (%) : 0 → 5 ».
 
+    Takes the line (its action chooses the words: `courses.audit.audit_words_register`) or a bare dict.
+    """
+    from courses.audit import audit_changes_words
 
-def _show(value) -> str:
-    if value is None or value == "":
-        return "∅"
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    if isinstance(line, dict):
+        return " · ".join(audit_changes_words(action=None, changes=line))
+    return " · ".join(audit_changes_words(action=line.action, changes=line.changes))
 
 
 @register.filter

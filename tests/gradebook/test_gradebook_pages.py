@@ -55,14 +55,19 @@ def test_teaching_staff_open_every_gradebook_page(client, world, role):
         assert client.get(url).status_code == 200, url
 
 
-def test_only_instructors_edit_the_grading_scheme(client, world):
+def test_the_old_grading_scheme_page_leads_to_the_studio_where_only_instructors_write(client, world):
     course, instructor, _lessons, _alice, _bob = world
     url = reverse("courses:gradebook:settings", kwargs={"course": course.slug})
-    client.force_login(EnrollmentFactory(course=course, role=Enrollment.Role.TEACHING_ASSISTANT).user)
-    assert client.get(url).status_code == 403
+    studio = reverse("courses:studio:scheme", kwargs={"course": course.slug})
+    assistant = EnrollmentFactory(course=course, role=Enrollment.Role.TEACHING_ASSISTANT).user
+    client.force_login(assistant)
+    assert client.get(url)["Location"] == studio
+    assert client.post(studio, {"save": "1"}).status_code == 403
 
     client.force_login(instructor)
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == studio
+    assert client.get(reverse("courses:gradebook:index", kwargs={"course": course.slug})).content.decode().count(f'href="{studio}"') == 1
 
 
 def test_student_page_of_someone_who_is_not_a_student_of_the_course_is_404(client, world):
@@ -166,11 +171,11 @@ def test_scheme_settings_save_weights_and_letter_scale(client, world):
     attempt(first, alice, 8)
     read(first, alice)
     client.force_login(instructor)
-    url = reverse("courses:gradebook:settings", kwargs={"course": course.slug})
+    url = reverse("courses:studio:scheme", kwargs={"course": course.slug})
     data = {
         "quiz_weight": 50, "participation_weight": 0, "reading_weight": 50,
         "full_participation_percent": 100, "replies_only_percent": 50, "late_penalty_percent": "0",
-        "letter_scale": "Réussite 60\nÉchec 0",
+        "letter_scale": "Réussite 60\nÉchec 0", "save": "1",
     }
 
     assert client.post(url, {**data, "reading_weight": 40}).status_code == 200  # 90 in all: refused

@@ -26,13 +26,14 @@ def test_defaults_apply_before_any_scheme_is_saved():
     assert not GradingScheme.objects.exists()
 
 
-def test_the_settings_page_creates_the_scheme_with_defaults_on_first_use(client):
+def test_the_settings_page_shows_the_defaults_before_the_first_save_and_writes_nothing(client):
     course, instructor, _lessons = course_with_lessons(lessons=1)
     client.force_login(instructor)
 
-    client.get(reverse("courses:gradebook:settings", kwargs={"course": course.slug}))
+    page = client.get(reverse("courses:gradebook:settings", kwargs={"course": course.slug}), follow=True).content.decode()
 
-    assert GradingScheme.objects.get(course=course).quiz_weight == 70
+    assert 'name="quiz_weight" value="70"' in page
+    assert not GradingScheme.objects.filter(course=course).exists()
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,8 @@ MATRIX = {
     "courses:discussions:post_history": ("get", ["course", "post"], staff_only(200)),
     "courses:gradebook:index": ("get", ["course"], staff_only(200)),
     "courses:gradebook:csv": ("get", ["course"], staff_only(200)),
-    "courses:gradebook:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
+    # The old « Mode de calcul » address: a redirect to the studio's one grading-settings page.
+    "courses:gradebook:settings": ("get", ["course"], staff_only(302)),
     "courses:gradebook:student": ("get", ["course", "user_id"], staff_only(200)),
     "courses:gradebook:quiz": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:index": ("get", ["course"], staff_only(200)),

@@ -34,7 +34,7 @@ def in_days(days):
 def test_a_change_that_affects_started_attempts_says_so_before_saving(studio, prof):
     attempt_start(quiz=studio["quiz"], user=studio["student"])
     response = prof.post(url(studio, SETTINGS), settings_data(time_limit_minutes="20"))
-    assert "1 tentatives déjà commencées garderont leur durée limite" in response.content.decode()
+    assert "1 tentative déjà commencée gardera sa durée limite" in response.content.decode()
     assert Quiz.objects.get(pk=studio["quiz"].pk).time_limit_minutes is None
 
     prof.post(url(studio, SETTINGS), {**settings_data(time_limit_minutes="20"), "confirm": "1"})
@@ -61,7 +61,7 @@ def test_lowering_attempts_names_the_students_who_used_them(studio, prof):
     attempt = attempt_start(quiz=studio["quiz"], user=studio["student"])
     attempt_submit(attempt_id=attempt.pk)
     page = prof.post(url(studio, SETTINGS), settings_data(max_attempts="1")).content.decode()
-    assert "1 étudiants ont déjà utilisé 1 tentatives ou plus" in page
+    assert "1 étudiant a déjà utilisé 1 tentatives ou plus" in page
 
 
 def test_lesson_summary_objectives_and_due_date_are_edited(studio, prof):
