@@ -96,6 +96,8 @@ class AuditEntry(models.Model):
         QUESTION_HIDE = "question_hide", _("Question hidden")
         QUESTION_SHOW = "question_show", _("Question shown")
         QUESTION_DELETE = "question_delete", _("Question deleted")
+        QUESTION_ADD = "question_add", _("Question added")
+        QUESTION_RESTORE = "question_restore", _("Question restored from the trash")
         QUIZ_SETTINGS = "quiz_settings", _("Quiz settings changed")
         # Studio: lessons, people, scheme, copies
         LESSON_CREATE = "lesson_create", _("Lesson created")

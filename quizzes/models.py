@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Lesson
 
+# Days a retired or deleted question stays in the « Corbeille » before an unanswered one is purged.
+TRASH_DAYS = 30
+
 
 class Quiz(models.Model):
     """The auto-graded quiz of a lesson. Its settings are the instructor's: a content import never changes them."""
@@ -107,6 +110,9 @@ class Question(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Hidden by the instructor: kept (and exported) but left out of new attempts.
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # When this version left the quiz (retired by an import, replaced by a new version, deleted): the
+    # « Corbeille » offers it back for TRASH_DAYS; an unanswered one is purged after that.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

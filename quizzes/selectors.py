@@ -1,7 +1,9 @@
 """Reads about quizzes; `attempt_access` is the one permission-checked way to open an attempt."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import get_format
@@ -12,7 +14,7 @@ from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 
 
 def _number(value) -> str:
@@ -198,3 +200,31 @@ def essay_queue(*, course) -> list[Response]:
         .select_related("attempt__user", "attempt__quiz__lesson", "question")
         .order_by("attempt__submitted_at")
     )
+
+
+def quiz_trash(*, quiz: Quiz, now=None) -> list[Question]:
+    """The « Corbeille »: for each question key no longer in the quiz, its last version, if it left within
+    TRASH_DAYS; newest first. Each carries `answered` (an attempt holds a response to it)."""
+    since = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
+    live_keys = Question.objects.filter(quiz=quiz, is_active=True).values("key")
+    rows = (
+        Question.objects.filter(quiz=quiz, is_active=False, retired_at__gte=since)
+        .exclude(key__in=live_keys)
+        .annotate(answered=Exists(Response.objects.filter(question=OuterRef("pk"))))
+        .order_by("key", "-version")
+    )
+    latest = {}
+    for question in rows:
+        latest.setdefault(question.key, question)
+    trash = sorted(latest.values(), key=lambda q: q.retired_at, reverse=True)
+    for question in trash:
+        question.purged_after = question.retired_at + timedelta(days=TRASH_DAYS)
+    return trash
+
+
+def trash_question(*, quiz: Quiz, question_id) -> Question:
+    """One question of the quiz's « Corbeille » (404 for anything else: an active one, another quiz's)."""
+    question = next((q for q in quiz_trash(quiz=quiz) if q.pk == id_or_404(question_id)), None)
+    if question is None:
+        raise Http404
+    return question

@@ -22,7 +22,7 @@ from courses.signals import course_frame_changed, student_activity_recorded, stu
 from lessons.models import Lesson
 from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 from quizzes.signals import attempt_graded, quiz_scores_changed
 
@@ -48,6 +48,17 @@ class InvalidSubmission(BadPayload):
     """A payload no honest form sends (unknown question or choice, wrong shape): answered with 400."""
 
 
+IMPORT_OUTCOMES = ("created", "updated", "versioned", "retired", "deleted")
+
+
+class ImportMode:
+    """« Remplacer »: the text is the whole quiz (what it leaves out is retired). « Ajouter »: the text adds
+    to the quiz (a namesake is updated or versioned, nothing is retired)."""
+
+    REPLACE = "replace"
+    ADD = "add"
+
+
 @dataclass
 class QuizImportReport:
     quiz: Quiz
@@ -58,6 +69,8 @@ class QuizImportReport:
     deleted: int = 0
     unchanged: int = 0
     questions: list = field(default_factory=list)
+    # The titles behind each count, for the preview that says what an import will do before it does it.
+    titles: dict = field(default_factory=lambda: {name: [] for name in IMPORT_OUTCOMES})
 
     def summary(self) -> str:
         return (
@@ -96,7 +109,8 @@ def _questions_in_open_attempts(quiz: Quiz) -> set[int]:
 
 @transaction.atomic
 def quiz_import_gift(
-    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False, record: bool = True
+    *, lesson: Lesson, text: str, dry_run: bool = False, actor=None, allow_empty: bool = False, record: bool = True,
+    mode: str = ImportMode.REPLACE, now=None,
 ) -> QuizImportReport:
     """Replace the lesson's questions with those of a GIFT text, never destroying student work.
 
@@ -104,11 +118,16 @@ def quiz_import_gift(
     question unless `allow_empty`. A changed question that is in use (it has
     responses, or an attempt still open shows it) is retired and replaced by a
     new version, so attempts keep the version they showed; one not in use is
-    updated in place. A question no longer in the file is retired if in use,
-    deleted if not. A hidden question stays hidden in its new version. A change is written to the
+    updated in place. In « replace » mode a question no longer in the file is retired if in use,
+    deleted if not; in « add » mode it stays, and new questions come after the quiz's last one. Neither
+    destroys a row: a retired or deleted version keeps `retired_at` and waits in the « Corbeille »
+    (`question_restore`) until `questions_purge` removes the unanswered ones. A hidden question stays hidden in its new version. A change is written to the
     course's audit trail unless the caller records it in its own words (`record=False`: the studio's
     one-question edit).
     """
+    if mode not in (ImportMode.REPLACE, ImportMode.ADD):
+        raise ValueError(f"unknown import mode {mode!r}")
+    now = now or timezone.now()
     result = gift_parse_for_import(text=text, allow_empty=allow_empty)
     if result.errors:
         raise GiftImportError(result.errors)
@@ -123,9 +142,17 @@ def quiz_import_gift(
         Question.objects.filter(quiz=quiz).values("key").annotate(last=Max("version")).values_list("key", "last")
     )
     seen = set()
-    for position, gift in enumerate(result.questions, start=1):
+    next_position = max((q.position for q in current.values()), default=0) + 1
+    for number, gift in enumerate(result.questions, start=1):
         values = question_values_from_gift(gift=gift, quiz_id=quiz.pk)
         key = values.pop("key")
+        label = values["title"] or gift.text[:80]
+        if mode == ImportMode.REPLACE:
+            position = number
+        elif key in current:
+            position = current[key].position  # « add »: a namesake keeps its place
+        else:
+            position, next_position = next_position, next_position + 1
         if key in seen:
             raise GiftImportError([GiftError(gift.line, f"two questions share the title “{key}”")])
         seen.add(key)
@@ -137,6 +164,7 @@ def quiz_import_gift(
         if existing is None:
             Question.objects.create(quiz=quiz, key=key, position=position, version=last_versions.get(key, 0) + 1, **values)
             report.created += 1
+            report.titles["created"].append(label)
             continue
         changed = [name for name in (*CONTENT_FIELDS, "title", "points") if getattr(existing, name) != values[name]]
         if not changed:
@@ -145,24 +173,25 @@ def quiz_import_gift(
                 existing.save(update_fields=["position"])
             report.unchanged += 1
         elif existing.pk in answered:
-            existing.is_active = False
-            existing.save(update_fields=["is_active"])
+            existing.is_active, existing.retired_at = False, now
+            existing.save(update_fields=["is_active", "retired_at"])
             Question.objects.create(quiz=quiz, key=key, position=position, version=existing.version + 1, **values)
             report.versioned += 1
+            report.titles["versioned"].append(label)
         else:
             for name, value in values.items():
                 setattr(existing, name, value)
             existing.position = position
             existing.save()
             report.updated += 1
-    for leftover in current.values():
-        if leftover.pk in answered:
-            leftover.is_active = False
-            leftover.save(update_fields=["is_active"])
-            report.retired += 1
-        else:
-            leftover.delete()
-            report.deleted += 1
+            report.titles["updated"].append(label)
+    for leftover in current.values() if mode == ImportMode.REPLACE else ():
+        # Answered or not, the row stays (in the « Corbeille »); only the count says which it was.
+        leftover.is_active, leftover.retired_at = False, now
+        leftover.save(update_fields=["is_active", "retired_at"])
+        outcome = "retired" if leftover.pk in answered else "deleted"
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.titles[outcome].append(leftover.title or leftover.text[:80])
     if hidden:
         # A new version starts visible; what the instructor hid stays hidden.
         Question.objects.filter(quiz=quiz, is_active=True, key__in=hidden).update(is_hidden=True)
@@ -583,11 +612,47 @@ def question_hide(*, question: Question, hidden: bool) -> dict[str, list]:
 
 
 @transaction.atomic
-def question_delete(*, question: Question) -> None:
-    """Delete a question nobody answered; an answered one can only be hidden (its answers stay)."""
+def question_delete(*, question: Question, now=None) -> None:
+    """Delete a question nobody answered: it leaves the quiz for the « Corbeille », where `question_restore`
+    brings it back for TRASH_DAYS. An answered one can only be hidden (its answers stay)."""
     if Response.objects.filter(question=question).exists():
         raise QuizError(_("Students have answered this question: hide it instead, their answers stay."))
-    question.delete()
+    if not question.is_active:
+        return  # a double submit: already in the « Corbeille »
+    question.is_active, question.retired_at = False, now or timezone.now()
+    question.save(update_fields=["is_active", "retired_at"])
+
+
+@transaction.atomic
+def question_restore(*, question: Question) -> bool:
+    """Put a question of the « Corbeille » back at the end of its quiz, as the version it was (attempts
+    that showed it still match); False when its key is in the quiz already (restored twice, or re-imported)."""
+    if Question.objects.select_for_update().filter(quiz_id=question.quiz_id, key=question.key, is_active=True).exists():
+        return False
+    last = Question.objects.filter(quiz_id=question.quiz_id, is_active=True).aggregate(last=Max("position"))["last"] or 0
+    question.is_active, question.retired_at, question.position = True, None, last + 1
+    question.save(update_fields=["is_active", "retired_at", "position"])
+    return True
+
+
+@transaction.atomic
+def questions_purge(*, now=None, days: int = TRASH_DAYS) -> int:
+    """Remove for good the deleted questions older than `days`: those no response and no attempt refers to.
+
+    A retired version that an attempt showed is never purged: the attempt's review needs it.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    candidates = list(
+        Question.objects.filter(is_active=False, retired_at__lt=cutoff).exclude(responses__isnull=False).values_list("pk", "quiz_id")
+    )
+    if not candidates:
+        return 0
+    quiz_ids = {quiz_id for _pk, quiz_id in candidates}
+    layouts = Attempt.objects.filter(quiz_id__in=quiz_ids).values_list("layout", flat=True).iterator()
+    shown = {question_id for layout in layouts for question_id in (layout or {}).get("questions", [])}
+    doomed = [pk for pk, _quiz in candidates if pk not in shown]
+    deleted, _rows = Question.objects.filter(pk__in=doomed).delete()
+    return deleted
 
 
 SHORT_ANSWER_OPTIONS = ("accent_insensitive", "articles_optional")

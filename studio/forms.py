@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment
 from lessons.forms import LessonContentForm
-from lessons.models import MAX_PROMPT_BODY_LENGTH
+from lessons.models import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES, MAX_PROMPT_BODY_LENGTH, MAX_SUMMARY_LENGTH
+from quizzes.gift import GiftAnswer, GiftQuestion, parse_gift, truefalse_answers, write_gift
+from quizzes.gift_messages import gift_error_message
 from quizzes.models import Quiz
+from quizzes.question_data import gift_from_question
 
 # A quiz of a few hundred questions is well under this; anything larger is not a quiz file.
 MAX_GIFT_BYTES = 512 * 1024
@@ -56,8 +60,15 @@ class GiftForm(forms.Form):
 
     gift_file = forms.FileField(label=_("GIFT file"), required=False, help_text=_("A .gift or .txt file in UTF-8."))
     gift_text = forms.CharField(
-        label=_("GIFT text"), required=False, widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "font-monospace"}),
+        label=_("GIFT text"), required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "font-monospace", "data-line-numbers": ""}),
         help_text=_("Or paste the questions here; correct them here after a preview."),
+    )
+    # Not required: a post without it (a script, an older page) keeps the historical « replace ».
+    mode = forms.ChoiceField(
+        label=_("What the file does"), widget=forms.RadioSelect, initial="replace", required=False,
+        choices=[("replace", _("Replace: the file becomes the whole quiz (questions it leaves out go to the trash)")),
+                 ("add", _("Add: the file's questions join the quiz (a question with the same title is updated); nothing is removed"))],
     )
 
     def clean(self):
@@ -85,7 +96,7 @@ class GiftForm(forms.Form):
 class QuestionForm(forms.Form):
     gift_text = forms.CharField(
         label=_("The question in GIFT"), max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "font-monospace", "data-line-numbers": ""}),
     )
     # A short answer's grading options: GIFT has no syntax for them, so they are fields of their own.
     accents_count = forms.BooleanField(
@@ -230,3 +241,222 @@ class CourseCopyForm(forms.Form):
 
 def starts_on_default() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=120)
+
+
+# --- A question by form, one per type ------------------------------------------------------------
+
+MAX_ANSWER_ROWS = 20
+WEIGHT_HELP = _("Percent of the points: 100 for a right answer, 0 for a wrong one, a part (50, 33.33333…) or a penalty (−50).")
+
+
+def _row_widget(**attrs):
+    return forms.TextInput(attrs={"class": "form-control form-control-sm", **attrs})
+
+
+class QuestionByTypeForm(forms.Form):
+    """One question written field by field; `clean()` turns it into GIFT and reads it back, so what the form
+    saves is exactly what the GIFT view of the question shows (and the parser's rules apply to both).
+
+    Answers come in numbered rows (`answer_<n>_text`, `_weight`, `_feedback`, `_value`, `_tolerance`, `_min`,
+    `_max`; `pair_<n>_stem`, `_answer`); `rows` says how many, and « More rows » adds three.
+    """
+
+    CHOICE_TYPES = ("multichoice", "multichoice_multi", "shortanswer")
+
+    title = forms.CharField(
+        label=_("Title"), max_length=255, required=False,
+        help_text=_("Identifies the question across imports and versions; it cannot change once saved."),
+    )
+    text = forms.CharField(label=_("Question text"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
+    text_format = forms.ChoiceField(
+        label=_("Text format"), initial="moodle",
+        choices=[("moodle", _("Moodle (plain text with line breaks)")), ("markdown", "Markdown"), ("html", "HTML"), ("plain", _("Plain text"))],
+    )
+    general_feedback = forms.CharField(
+        label=_("General feedback"), max_length=5_000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to every student after the attempt, whatever the answer."),
+    )
+    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ANSWER_ROWS, initial=4)
+
+    def __init__(self, *args, question_type: str, rows: int = 4, fixed_title: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_type = question_type
+        self.fixed_title = fixed_title
+        if self.is_bound:
+            try:
+                rows = int(self.data.get("rows", rows))
+            except (TypeError, ValueError):
+                rows = 4
+            if "more_rows" in self.data:
+                rows += 3
+        self.row_count = max(1, min(rows, MAX_ANSWER_ROWS))
+        self.fields["rows"].initial = self.row_count
+        if self.is_bound and "more_rows" in self.data:
+            self.data = self.data.copy()
+            self.data["rows"] = str(self.row_count)
+        if fixed_title is not None:
+            self.fields["title"].disabled = True
+            self.fields["title"].initial = fixed_title
+        if question_type == "description":
+            del self.fields["general_feedback"]
+        if question_type == "truefalse":
+            self.fields["correct"] = forms.TypedChoiceField(
+                label=_("The right answer"), choices=[("true", _("True")), ("false", _("False"))], coerce=lambda v: v == "true",
+                widget=forms.RadioSelect, initial="true",
+            )
+            self.fields["feedback_true"] = forms.CharField(label=_("Feedback if the student answers “True”"), max_length=5_000, required=False)
+            self.fields["feedback_false"] = forms.CharField(label=_("Feedback if the student answers “False”"), max_length=5_000, required=False)
+        if question_type == "shortanswer":
+            self.fields["accents_count"] = forms.BooleanField(
+                label=_("Accents count"), required=False, help_text=_("Unticked (the default): “rarete” earns the credit of “rareté”."))
+            self.fields["article_counts"] = forms.BooleanField(
+                label=_("A leading article counts"), required=False,
+                help_text=_("Unticked (the default): “la rareté”, “rareté” and “une rareté” are the same answer."))
+        for n in range(self.row_count):
+            if question_type in self.CHOICE_TYPES:
+                self.fields[f"answer_{n}_text"] = forms.CharField(
+                    label=_("Answer %(n)d") % {"n": n + 1}, max_length=2_000, required=False, widget=_row_widget())
+            if question_type == "numerical":
+                for part, label in (("value", _("Value")), ("tolerance", _("± tolerance")), ("min", _("or from")), ("max", _("to"))):
+                    self.fields[f"answer_{n}_{part}"] = forms.FloatField(
+                        label=f"{label} ({n + 1})", required=False, localize=True,
+                        widget=_row_widget(inputmode="decimal"))
+            if question_type in (*self.CHOICE_TYPES, "numerical"):
+                self.fields[f"answer_{n}_weight"] = forms.DecimalField(
+                    label=_("Weight %% (%(n)d)") % {"n": n + 1}, required=False, min_value=-100, max_value=100, decimal_places=5,
+                    localize=True, widget=_row_widget(inputmode="decimal"))
+                self.fields[f"answer_{n}_feedback"] = forms.CharField(
+                    label=_("Feedback (%(n)d)") % {"n": n + 1}, max_length=5_000, required=False, widget=_row_widget())
+            if question_type == "matching":
+                self.fields[f"pair_{n}_stem"] = forms.CharField(
+                    label=_("Item %(n)d") % {"n": n + 1}, max_length=2_000, required=False, widget=_row_widget())
+                self.fields[f"pair_{n}_answer"] = forms.CharField(
+                    label=_("Its match (%(n)d)") % {"n": n + 1}, max_length=2_000, required=False, widget=_row_widget())
+
+    def answer_rows(self):
+        """The rows' bound fields, in the order the page shows them."""
+        parts = {
+            "numerical": ("value", "tolerance", "min", "max", "weight", "feedback"),
+            "matching": (),
+        }.get(self.question_type, ("text", "weight", "feedback"))
+        if self.question_type == "matching":
+            return [[self[f"pair_{n}_stem"], self[f"pair_{n}_answer"]] for n in range(self.row_count)]
+        if self.question_type not in (*self.CHOICE_TYPES, "numerical"):
+            return []
+        return [[self[f"answer_{n}_{part}"] for part in parts] for n in range(self.row_count)]
+
+    @classmethod
+    def initial_from_question(cls, question) -> tuple[dict, int]:
+        """The form's initial values for a stored question (the GIFT → form direction), and its row count."""
+        gift = gift_from_question(question)
+        initial = {"title": gift.title, "text": gift.text, "text_format": gift.format, "general_feedback": gift.general_feedback}
+        if gift.type == "truefalse":
+            initial["correct"] = "true" if gift.correct else "false"
+            for answer in gift.answers:
+                initial[f"feedback_{answer.text}"] = answer.feedback
+        for n, answer in enumerate(gift.answers if gift.type != "truefalse" else []):
+            initial[f"answer_{n}_weight"] = _weight_percent(answer.fraction)
+            initial[f"answer_{n}_feedback"] = answer.feedback
+            if gift.type == "numerical":
+                if answer.is_range:
+                    initial[f"answer_{n}_min"], initial[f"answer_{n}_max"] = answer.min, answer.max
+                else:
+                    initial[f"answer_{n}_value"], initial[f"answer_{n}_tolerance"] = answer.value, answer.tolerance
+            else:
+                initial[f"answer_{n}_text"] = answer.text
+        for n, (stem, answer) in enumerate(gift.pairs):
+            initial[f"pair_{n}_stem"], initial[f"pair_{n}_answer"] = stem, answer
+        if gift.type == "shortanswer":
+            options = question.data.get("options") or {}
+            initial["accents_count"] = not options.get("accent_insensitive", True)
+            initial["article_counts"] = not options.get("articles_optional", True)
+        used = max(len(gift.answers), len(gift.pairs))
+        return initial, min(max(used + 2, 4), MAX_ANSWER_ROWS)
+
+    @staticmethod
+    def fits(question) -> bool:
+        """Whether the form can show this question whole: a per-answer format marker (« [html] » on one
+        choice) or a numerical catch-all has no field here, and the GIFT view edits those."""
+        data = question.data or {}
+        if data.get("subquestion_formats") or data.get("general_feedback_format"):
+            return False
+        return not any("format" in a or "feedback_format" in a or a.get("value") == "*" for a in data.get("answers", []))
+
+    def grading_options(self) -> dict | None:
+        if "accents_count" not in self.fields:
+            return None
+        return {
+            "accent_insensitive": not self.cleaned_data.get("accents_count"),
+            "articles_optional": not self.cleaned_data.get("article_counts"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "more_rows" in self.data:
+            raise ValidationError(_("Three more rows: fill them in, then preview or save."), code="more_rows")
+        if self.errors:
+            return cleaned
+        kind = self.question_type
+        gift = GiftQuestion(
+            type=kind, title=(self.fixed_title if self.fixed_title is not None else cleaned.get("title", "")).strip(),
+            text=cleaned.get("text", "").strip(), format=cleaned.get("text_format") or "moodle",
+            general_feedback=(cleaned.get("general_feedback") or "").strip(),
+        )
+        for name in [name for name in self.fields if name.endswith(("_text", "_feedback", "_stem", "_answer"))]:
+            if "\x00" in (cleaned.get(name) or ""):
+                self.add_error(name, _("The text contains NUL characters."))
+                return cleaned
+        if kind == "truefalse":
+            gift.correct = cleaned.get("correct")
+            gift.answers = truefalse_answers(gift.correct, (cleaned.get("feedback_true") or "").strip(), (cleaned.get("feedback_false") or "").strip())
+        elif kind in self.CHOICE_TYPES:
+            default = 100 if kind == "shortanswer" else 0
+            for n in range(self.row_count):
+                text = (cleaned.get(f"answer_{n}_text") or "").strip()
+                if not text:
+                    continue
+                weight = cleaned.get(f"answer_{n}_weight")
+                gift.answers.append(GiftAnswer(
+                    text=text, fraction=round(float(default if weight is None else weight) / 100, 7),
+                    feedback=(cleaned.get(f"answer_{n}_feedback") or "").strip()))
+        elif kind == "numerical":
+            for n in range(self.row_count):
+                value, tolerance, low, high = (cleaned.get(f"answer_{n}_{part}") for part in ("value", "tolerance", "min", "max"))
+                if value is None and low is None and high is None:
+                    continue
+                weight = cleaned.get(f"answer_{n}_weight")
+                answer = GiftAnswer(fraction=round(float(100 if weight is None else weight) / 100, 7),
+                                    feedback=(cleaned.get(f"answer_{n}_feedback") or "").strip())
+                if value is not None:
+                    answer.value, answer.tolerance = value, tolerance or 0.0
+                elif low is None or high is None:
+                    self.add_error(f"answer_{n}_min" if low is None else f"answer_{n}_max", _("A range needs both ends."))
+                    continue
+                else:
+                    answer.min, answer.max = low, high
+                gift.answers.append(answer)
+        elif kind == "matching":
+            for n in range(self.row_count):
+                stem, answer = ((cleaned.get(f"pair_{n}_{part}") or "").strip() for part in ("stem", "answer"))
+                if stem and not answer:
+                    self.add_error(f"pair_{n}_answer", _("Give this item its match."))
+                elif answer:
+                    gift.pairs.append((stem, answer))
+        if self.errors:
+            return cleaned
+        try:
+            text = write_gift([gift])
+        except ValueError as exc:
+            raise ValidationError(_("This cannot be written as a question: %(reason)s") % {"reason": exc}) from None
+        result = parse_gift(text)
+        if result.errors:
+            raise ValidationError([gift_error_message(error, with_line=False) for error in result.errors])
+        if len(result.questions) != 1:
+            raise ValidationError(_("Write the question's text."))
+        cleaned["gift"], cleaned["gift_text"] = result.questions[0], text.strip()
+        return cleaned
+
+
+def _weight_percent(fraction: float) -> Decimal:
+    # Moodle's precision (33.33333), without trailing zeros ("100", not "100.00000").
+    return Decimal(f"{round(fraction * 100, 5):.5f}".rstrip("0").rstrip("."))

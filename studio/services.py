@@ -36,13 +36,16 @@ from lessons.models import DiscussionPrompt, Lesson
 from discussions.models import Post
 from lessons.services import lesson_create, lesson_delete, lesson_move, lesson_update, prompt_add, prompt_update
 from quizzes.gift import parse_gift, write_gift
+from quizzes.gift_messages import gift_error_message
 from quizzes.models import Attempt, Question, Quiz
-from quizzes.question_data import gift_from_question
+from quizzes.question_data import gift_from_question, question_key
 from quizzes.services import (
     QUIZ_SETTING_FIELDS,
     GiftImportError,
+    ImportMode,
     QuizImportReport,
     question_delete,
+    question_restore,
     question_hide,
     question_move,
     quiz_ensure,
@@ -62,13 +65,54 @@ class StudioError(ActionRefused):
 
 
 @transaction.atomic
-def studio_quiz_import(*, lesson: Lesson, text: str, actor) -> QuizImportReport:
-    """Replace the lesson's questions with a GIFT text through the quiz import (same versioning rule).
-
-    A hidden question stays hidden in its new version.
+def studio_quiz_import(*, lesson: Lesson, text: str, actor, mode: str = ImportMode.REPLACE) -> QuizImportReport:
+    """Import a GIFT text through the quiz import (same versioning rule): « replace » makes it the whole quiz,
+    « add » adds its questions and retires nothing. A hidden question stays hidden in its new version.
     """
-    report = quiz_import_gift(lesson=lesson, text=text, actor=actor)  # the import writes its audit line
+    report = quiz_import_gift(lesson=lesson, text=text, actor=actor, mode=mode)  # the import writes its audit line
     return report
+
+
+def studio_quiz_import_plan(*, lesson: Lesson, text: str, mode: str = ImportMode.REPLACE) -> QuizImportReport:
+    """What importing the text would do (titles created, updated, versioned, retired, deleted), saving nothing:
+    the import itself runs and is rolled back, so the plan cannot differ from what « Import » then does."""
+    return quiz_import_gift(lesson=lesson, text=text, actor=None, mode=mode, dry_run=True, record=False)
+
+
+@transaction.atomic
+def studio_question_add(*, lesson: Lesson, text: str, actor, options: dict | None = None) -> Question:
+    """Add one question (its GIFT, as the form writes it) at the end of the lesson's quiz.
+
+    A title already in the quiz is refused: adding is not editing (the edit page versions a question).
+    """
+    result = parse_gift(text)
+    if result.errors or len(result.questions) != 1:
+        raise StudioError(_("Write exactly one question here (found %(count)d).") % {"count": len(result.questions)})
+    gift = result.questions[0]
+    quiz = quiz_ensure(lesson=lesson)
+    key = question_key(gift)
+    if Question.objects.filter(quiz=quiz, key=key, is_active=True).exists():
+        raise StudioError(_("The quiz already has a question titled “%(title)s”: choose another title, or edit that one.")
+                          % {"title": gift.title or gift.text[:60]})
+    try:
+        quiz_import_gift(lesson=lesson, text=text, actor=actor, mode=ImportMode.ADD, allow_empty=True, record=False)
+    except GiftImportError as exc:
+        raise StudioError(str(exc)) from exc
+    if options is not None:
+        question_options_set(quiz=quiz, key=key, options=options)
+    audit_record(course=lesson.course, actor=actor, action=Action.QUESTION_ADD, target=gift.title or gift.text[:80],
+                 changes={"lesson": lesson.slug, "type": gift.type})
+    return Question.objects.get(quiz=quiz, key=key, is_active=True)
+
+
+@transaction.atomic
+def studio_question_restore(*, question: Question, actor) -> bool:
+    """Bring a question back from the « Corbeille » at the end of its quiz; False when it was back already."""
+    restored = question_restore(question=question)
+    if restored:
+        audit_record(course=question.quiz.lesson.course, actor=actor, action=Action.QUESTION_RESTORE,
+                     target=question.title or question.key, changes={"version": question.version})
+    return restored
 
 
 def quiz_gift_text(*, quiz: Quiz) -> str:
@@ -88,7 +132,7 @@ def parse_one_question(*, question: Question, text: str):
     """The edited GIFT of one question, checked; raises StudioError with every problem and its line."""
     result = parse_gift(text)
     if result.errors:
-        raise StudioError("; ".join(_("Line %(line)d: %(message)s") % {"line": e.line, "message": e.message} for e in result.errors))
+        raise StudioError("; ".join(gift_error_message(error) for error in result.errors))
     if len(result.questions) != 1:
         raise StudioError(_("Write exactly one question here (found %(count)d).") % {"count": len(result.questions)})
     edited = result.questions[0]

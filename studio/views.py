@@ -33,11 +33,13 @@ from lessons.selectors import lesson_access, lesson_visible_to_students
 from quizzes.gift import parse_gift
 from quizzes.models import Question
 from quizzes.question_data import question_values_from_gift
-from quizzes.services import GiftImportError, quiz_ensure
+from quizzes.selectors import quiz_trash as quiz_trash_of
+from quizzes.selectors import trash_question
+from quizzes.services import GiftImportError, ImportMode, quiz_ensure
 from studio import selectors, services
 from studio.forms import (
-    CourseCopyForm, EnrollmentCsvForm, EnrollmentForm, EnrolOneForm, GiftForm, LessonForm, PromptForm, QuestionForm,
-    QuizSettingsForm, starts_on_default,
+    CourseCopyForm, EnrollmentCsvForm, EnrollmentForm, EnrolOneForm, GiftForm, LessonForm, PromptForm, QuestionByTypeForm,
+    QuestionForm, QuizSettingsForm, starts_on_default,
 )
 
 INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
@@ -119,17 +121,25 @@ def quiz_detail(request, course, lesson):
     quiz = getattr(lesson_obj, "quiz", None)
     form = GiftForm()
     preview, errors = None, None
+    plan = None
     if request.method == "POST":
         form = GiftForm(request.POST, request.FILES)
         if form.is_valid():
             text = form.cleaned_data["gift_text"]
+            mode = form.cleaned_data.get("mode") or ImportMode.REPLACE
             preview, errors = _preview(text)
             if not errors and not preview:
                 form.add_error("gift_text", _("The text has no question: nothing to import."))
                 preview = None
+            elif not errors and "import" not in request.POST:
+                # Before anything is saved, say what the import will retire, delete and version.
+                try:
+                    plan = services.studio_quiz_import_plan(lesson=lesson_obj, text=text, mode=mode)
+                except GiftImportError as exc:
+                    errors = exc.errors
             elif not errors and "import" in request.POST:
                 try:
-                    report = services.studio_quiz_import(lesson=lesson_obj, text=text, actor=request.user)
+                    report = services.studio_quiz_import(lesson=lesson_obj, text=text, actor=request.user, mode=mode)
                 except GiftImportError as exc:
                     errors = exc.errors
                 else:
@@ -140,9 +150,10 @@ def quiz_detail(request, course, lesson):
                     return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
             if not form.errors:
                 # The text stays in the form, fixed in place and previewed again until it has no error.
-                form = GiftForm(initial={"gift_text": text})
+                form = GiftForm(initial={"gift_text": text, "mode": mode})
     questions = selectors.quiz_questions(quiz=quiz) if quiz else []
-    context = _context(access, lesson=lesson_obj, quiz=quiz, questions=questions, form=form, preview=preview, errors=errors)
+    context = _context(access, lesson=lesson_obj, quiz=quiz, questions=questions, form=form, preview=preview, errors=errors,
+                       plan=plan, question_types=Question.Type.choices)
     return render(request, "studio/quiz.html", context)
 
 
@@ -157,12 +168,55 @@ def quiz_export(request, course, lesson):
     return response
 
 
+def _type_form(request, *, question_type, initial=None, rows=4, fixed_title=None):
+    if request.method == "POST":
+        return QuestionByTypeForm(request.POST, question_type=question_type, fixed_title=fixed_title)
+    return QuestionByTypeForm(initial=initial, question_type=question_type, rows=rows, fixed_title=fixed_title)
+
+
+@login_required
+def question_new(request, course, lesson):
+    """Add a question by form: the type comes from `?type=` (a chooser without it), the save goes through the
+    same import as GIFT (`studio.services.studio_question_add`)."""
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    question_type = request.GET.get("type", "")
+    if question_type not in Question.Type.values:
+        context = _context(access, lesson=lesson_obj, question_types=Question.Type.choices)
+        return render(request, "studio/question_new.html", context)
+    form = _type_form(request, question_type=question_type)
+    preview = None
+    live = request.headers.get("X-Requested-With") == "fetch"
+    if request.method == "POST" and form.is_valid():
+        if "save" in request.POST and not live:
+            try:
+                added = services.studio_question_add(
+                    lesson=lesson_obj, text=form.cleaned_data["gift_text"], actor=request.user, options=form.grading_options())
+            except ActionRefused as exc:
+                form.add_error("title", str(exc))
+            else:
+                messages.success(request, _("Question “%(title)s” added at the end of the quiz.") % {"title": added.title or added.text[:60]})
+                return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+        if not form.errors:
+            preview = PreviewQuestion(form.cleaned_data["gift"], 1)
+    if live:
+        return render(request, "studio/_question_live.html", {"form": form, "preview": preview})
+    type_label = dict(Question.Type.choices)[question_type]
+    context = _context(access, lesson=lesson_obj, form=form, preview=preview, question_type=question_type, type_label=type_label)
+    return render(request, "studio/question_form.html", context)
+
+
 @login_required
 def question_edit(request, course, lesson, question):
     access = _access(request, course)
     lesson_obj = _lesson(access, lesson)
     question_obj = _question(lesson_obj, question)
     answered = question_obj.responses.exists()
+    # Two views of one question: the form (where it can show the question whole) and its GIFT.
+    # A post carrying `gift_text` comes from the GIFT view, whatever the default.
+    by_form = QuestionByTypeForm.fits(question_obj) and request.GET.get("as") != "gift" and "gift_text" not in request.POST
+    if by_form:
+        return _question_edit_by_form(request, access, lesson_obj, question_obj, answered)
     preview = None
     live = request.headers.get("X-Requested-With") == "fetch"
     short_answer = question_obj.type == question_obj.Type.SHORTANSWER
@@ -188,8 +242,78 @@ def question_edit(request, course, lesson, question):
     else:
         initial = {"gift_text": services.question_gift_text(question=question_obj), **QuestionForm.initial_options(question_obj)}
         form = QuestionForm(initial=initial, short_answer=short_answer)
-    context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview)
+    context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview,
+                       form_fits=QuestionByTypeForm.fits(question_obj))
     return render(request, "studio/question_edit.html", context)
+
+
+def _question_edit_by_form(request, access, lesson_obj, question_obj, answered):
+    initial, rows = QuestionByTypeForm.initial_from_question(question_obj)
+    form = _type_form(request, question_type=question_obj.type, initial=initial, rows=rows, fixed_title=question_obj.title)
+    preview = None
+    live = request.headers.get("X-Requested-With") == "fetch"
+    if request.method == "POST" and form.is_valid():
+        if "save" in request.POST and not live:
+            try:
+                services.studio_question_update(
+                    question=question_obj, text=form.cleaned_data["gift_text"], actor=request.user, options=form.grading_options())
+            except ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Question saved as a new version: attempts keep the old one.") if answered
+                                 else _("Question saved."))
+                return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+        if not form.errors:
+            preview = PreviewQuestion(form.cleaned_data["gift"], 1)
+    if live:
+        return render(request, "studio/_question_live.html", {"form": form, "preview": preview})
+    context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered, form=form, preview=preview,
+                       question_type=question_obj.type, type_label=question_obj.get_type_display(),
+                       gift_text=services.question_gift_text(question=question_obj))
+    return render(request, "studio/question_form.html", context)
+
+
+@login_required
+def question_delete(request, course, lesson, question):
+    """« Supprimer » asks first: GET shows what will happen, POST deletes (the question goes to the « Corbeille »)."""
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    question_obj = _question(lesson_obj, question)
+    if request.method == "POST":
+        try:
+            services.studio_question_delete(question=question_obj, actor=request.user)
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Question deleted: the trash keeps it for 30 days."))
+        return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
+    answered = question_obj.responses.exists()
+    context = _context(access, lesson=lesson_obj, question=question_obj, answered=answered)
+    return render(request, "studio/question_delete.html", context)
+
+
+@login_required
+def quiz_trash(request, course, lesson):
+    """The « Corbeille »: questions retired by an import or deleted, restorable for 30 days."""
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    trash = quiz_trash_of(quiz=quiz) if quiz else []
+    return render(request, "studio/trash.html", _context(access, lesson=lesson_obj, quiz=quiz, trash=trash))
+
+
+@login_required
+@require_POST
+def question_restore(request, course, lesson, question):
+    access = _access(request, course)
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    if quiz is None:
+        raise Http404
+    question_obj = trash_question(quiz=quiz, question_id=question)
+    if services.studio_question_restore(question=question_obj, actor=request.user):
+        messages.success(request, _("Question “%(title)s” restored at the end of the quiz.") % {"title": question_obj.title or question_obj.text[:60]})
+    return redirect("courses:studio:quiz", course=access.course.slug, lesson=lesson_obj.slug)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
 from coursesite.markdown_input import markdown_source_bounded
+from quizzes.gift_messages import gift_message as translated_gift_message
 from lessons.typography import french_typography, french_typography_html
 
 register = template.Library()
@@ -55,3 +56,9 @@ def get_item(mapping, key):
 def is_blank(value) -> bool:
     """An answer the student left empty."""
     return value in (None, "", [], {})
+
+
+@register.filter
+def gift_message(message: str) -> str:
+    """A GIFT parser message in the reader's language (the parser writes English for `import_gift --json`)."""
+    return translated_gift_message(str(message))

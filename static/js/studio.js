@@ -6,7 +6,6 @@
   var form = document.querySelector("form[data-live-preview]");
   if (!form) { return; }
   var target = document.getElementById(form.dataset.livePreview);
-  var source = form.querySelector("textarea");
   var timer = null;
 
   function refresh() {
@@ -25,7 +24,8 @@
     }).catch(function () { /* offline: the Preview button still works */ });
   }
 
-  source.addEventListener("input", function () {
+  // Any field: the GIFT box, or the fields of a question written by form.
+  form.addEventListener("input", function () {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(refresh, 600);
   });

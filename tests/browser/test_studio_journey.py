@@ -79,6 +79,7 @@ def test_instructor_authors_the_quiz_dates_weights_people_and_copies_the_course(
     attempt_submit(attempt_id=attempt.pk, answers={str(push.pk): push.data["answers"][0]["id"]})
     page.reload()
     page.get_by_role("link", name="Modifier Push").click()
+    page.get_by_role("link", name="Modifier en GIFT").click()  # the form is the default view; GIFT is the other
     expect(page.get_by_text("saving creates a new version").or_(page.get_by_text("crée une nouvelle version"))).to_be_visible()
     page.get_by_label("La question en GIFT").fill(EDITED)
     # The preview follows the typing, without a click.

@@ -15,6 +15,7 @@ from courses.models import Enrollment
 from discussions.models import Post, Thread
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
+from quizzes.models import Question
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
@@ -104,6 +105,10 @@ MATRIX = {
     "courses:studio:quiz_settings": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:question": ("get", ["course", "lesson", "question"], staff_only(200)),
     "courses:studio:question_action": ("post", ["course", "lesson", "question"], {**staff_only(302), "assistant": 403}),
+    "courses:studio:question_new": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:question_delete": ("get", ["course", "lesson", "question"], staff_only(200)),
+    "courses:studio:quiz_trash": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:question_restore": ("post", ["course", "lesson", "trashed_question"], {**staff_only(302), "assistant": 403}),
     "courses:studio:lessons": ("get", ["course"], staff_only(200)),
     "courses:studio:lesson_new": ("get", ["course"], staff_only(200)),
     "courses:studio:lesson": ("get", ["course", "lesson"], staff_only(200)),
@@ -161,6 +166,8 @@ REACHES_THE_LESSON = {
     "courses:discussions:post_moderate", "courses:discussions:post_history", "courses:gradebook:quiz",
     "courses:studio:quiz", "courses:studio:quiz_export", "courses:studio:quiz_settings", "courses:studio:question",
     "courses:studio:question_action", "courses:studio:lesson", "courses:studio:lesson_action",
+    "courses:studio:question_new", "courses:studio:question_delete", "courses:studio:quiz_trash",
+    "courses:studio:question_restore",
     "courses:studio:prompt_add", "courses:studio:prompt", "courses:review:answer", "courses:studio:lesson_delete",
 }
 # URLs that do not open one lesson: they answer the same whether it is published or not (their contents
@@ -224,6 +231,10 @@ def world(db):
         "card": Card.objects.create(user=student, course=course, quiz=quiz, question_key="Capitale", due=course.created_at).pk,
     }
     values["question"] = quiz.questions.first().pk
+    # A question in the « Corbeille » (deleted a moment ago), for the restore URL.
+    values["trashed_question"] = Question.objects.create(
+        quiz=quiz, key="corbeille", title="Corbeille", position=99, type="essay", text="?", is_active=False,
+        retired_at=timezone.now()).pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
     values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
@@ -263,6 +274,8 @@ def url_for(name, keys, values):
             kwargs["context"] = values["lti_context"]
         elif key == "lti_score":
             kwargs["score"] = values["lti_score"]
+        elif key == "trashed_question":
+            kwargs["question"] = values["trashed_question"]
         elif key == "token" and name == "password_reset_confirm":
             kwargs["token"] = "set-password"
         else:
