@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment
 from lessons.forms import LessonContentForm
-from lessons.models import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES, MAX_PROMPT_BODY_LENGTH, MAX_SUMMARY_LENGTH
+from lessons.models import MAX_PROMPT_BODY_LENGTH
 from quizzes.gift import GiftAnswer, GiftQuestion, parse_gift, truefalse_answers, write_gift
 from quizzes.gift_messages import gift_error_message
 from quizzes.models import Quiz
