@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "reminders.context_processors.account_links",
                 "accounts.context_processors.school_sign_in",
             ],
         },

@@ -1,16 +1,20 @@
 """Reads about quizzes; `attempt_access` is the one permission-checked way to open an attempt."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.selectors import CourseAccess
+from courses.signals import TODO_DUE_SOON, TODO_OVERDUE
 from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
+from quizzes.dates import quiz_dates_for
 from quizzes.models import Attempt, Question, Quiz, Response
 
 
@@ -191,3 +195,60 @@ def essay_queue(*, course) -> list[Response]:
         .select_related("attempt__user", "attempt__quiz__lesson", "question")
         .order_by("attempt__submitted_at")
     )
+
+
+# --- The student's « À faire » and the lesson page's due date -------------------------------------------
+
+# What "due this week" means on the to-do list.
+TODO_HORIZON = timedelta(days=7)
+
+
+def _submitted_quiz_ids(*, user_id: int, quiz_ids) -> set[int]:
+    return set(
+        Attempt.objects.filter(
+            user_id=user_id, quiz_id__in=quiz_ids, status=Attempt.Status.SUBMITTED, is_preview=False
+        ).values_list("quiz_id", flat=True)
+    )
+
+
+def student_quiz_todo(*, user_id: int, course_ids, now) -> list[dict]:
+    """The student's quizzes not submitted yet that are overdue (late work still accepted) or due within 7 days.
+
+    Two queries whatever the number of courses and quizzes. Dates are the student's own (`quizzes.dates`).
+    A past-due quiz that refuses late work is not listed: nothing can be done about it any more.
+    """
+    quizzes = list(
+        Quiz.objects.filter(visible_to_students("lesson__"), lesson__course_id__in=course_ids, due_at__isnull=False)
+        .select_related("lesson__course").defer("lesson__blocks")
+    )
+    if not quizzes:
+        return []
+    dates = quiz_dates_for(quizzes=quizzes, user_id=user_id)
+    submitted = _submitted_quiz_ids(user_id=user_id, quiz_ids=[quiz.pk for quiz in quizzes])
+    items = []
+    for quiz in quizzes:
+        due_at = dates[quiz.pk].due_at
+        if quiz.pk in submitted or due_at is None or due_at > now + TODO_HORIZON:
+            continue
+        if due_at <= now and quiz.late_policy != Quiz.LatePolicy.ACCEPT:
+            continue
+        items.append({
+            "course_id": quiz.lesson.course_id,
+            "rank": TODO_OVERDUE if due_at <= now else TODO_DUE_SOON,
+            "title": quiz.lesson.title,
+            "url": reverse("courses:quizzes:start", kwargs={"course": quiz.lesson.course.slug, "lesson": quiz.lesson.slug}),
+            "due_at": due_at,
+            "count": None,
+        })
+    return items
+
+
+def lesson_quiz_due(*, quiz: Quiz, user, is_staff: bool, now=None) -> dict:
+    """The lesson page's quiz date for this reader, and whether it is late for them (past due, not submitted)."""
+    now = now or timezone.now()
+    due_at = quiz.due_at if is_staff else quiz_dates_for(quizzes=[quiz], user_id=user.pk)[quiz.pk].due_at
+    overdue = (
+        not is_staff and due_at is not None and due_at <= now
+        and not _submitted_quiz_ids(user_id=user.pk, quiz_ids=[quiz.pk])
+    )
+    return {"quiz_due_at": due_at, "quiz_overdue": overdue}

@@ -21,6 +21,7 @@ from reminders.sweeps import (
     Decisions,
     sweep_due_soon,
     sweep_inactivity,
+    sweep_notices,
     sweep_instructor_digests,
     invitation_context,
     sweep_invitation_reminders,
@@ -59,7 +60,7 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
     sweep_due_soon(now=now, decisions=decisions)
     sweep_overdue(now=now, decisions=decisions)
     sweep_inactivity(now=now, decisions=decisions)
-    covered = sweep_replies(now=now, decisions=decisions)
+    covered = sweep_replies(now=now, decisions=decisions) + sweep_notices(now=now, decisions=decisions)
     sweep_registered(now=now, decisions=decisions)  # the apps above: the daily review nudge
     sweep_invitation_reminders(now=now, decisions=decisions)
     if dry_run:
@@ -73,14 +74,15 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
 
 @transaction.atomic
 def reply_emails_sweep(*, now=None, queue_sending: bool = True) -> SweepReport:
-    """Only the reply batching: run right after a reply, and by every frequent sender run.
+    """Only the notices' e-mails (replies batched, other notices one by one): run right after a notice, and by
+    every frequent sender run.
 
     So followers hear of a reply within minutes even when the request could not publish its task
     (broker down): the next sender run, every 5 minutes, batches it, not the next hourly sweep.
     """
     now = now or timezone.now()
     decisions = Decisions()
-    covered = sweep_replies(now=now, decisions=decisions)
+    covered = sweep_replies(now=now, decisions=decisions) + sweep_notices(now=now, decisions=decisions)
     write_decisions(decisions)
     if covered:
         Notification.objects.filter(pk__in=covered).update(emailed_at=now)
