@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -214,21 +215,25 @@ def _submitted_quiz_ids(*, user_id: int, quiz_ids) -> set[int]:
 def student_quiz_todo(*, user_id: int, course_ids, now) -> list[dict]:
     """The student's quizzes not submitted yet that are overdue (late work still accepted) or due within 7 days.
 
-    Two queries whatever the number of courses and quizzes. Dates are the student's own (`quizzes.dates`).
-    A past-due quiz that refuses late work is not listed: nothing can be done about it any more.
+    One query whatever the number of courses and quizzes (plus what `quizzes.dates` needs). Dates are the
+    student's own, so every quiz of the courses not submitted is read: an override may move any of them into
+    the week. A past-due quiz that refuses late work is not listed: nothing can be done about it any more.
     """
+    submitted = Attempt.objects.filter(
+        quiz_id=OuterRef("pk"), user_id=user_id, status=Attempt.Status.SUBMITTED, is_preview=False
+    )
     quizzes = list(
-        Quiz.objects.filter(visible_to_students("lesson__"), lesson__course_id__in=course_ids, due_at__isnull=False)
+        Quiz.objects.filter(visible_to_students("lesson__"), lesson__course_id__in=course_ids)
+        .exclude(Exists(submitted))
         .select_related("lesson__course").defer("lesson__blocks")
     )
     if not quizzes:
         return []
     dates = quiz_dates_for(quizzes=quizzes, user_id=user_id)
-    submitted = _submitted_quiz_ids(user_id=user_id, quiz_ids=[quiz.pk for quiz in quizzes])
     items = []
     for quiz in quizzes:
         due_at = dates[quiz.pk].due_at
-        if quiz.pk in submitted or due_at is None or due_at > now + TODO_HORIZON:
+        if due_at is None or due_at > now + TODO_HORIZON:
             continue
         if due_at <= now and quiz.late_policy != Quiz.LatePolicy.ACCEPT:
             continue

@@ -168,7 +168,10 @@ def test_preferences_page_turns_kinds_off_and_on(client, quiz_due, cohort):
 
     page = client.get(url).content.decode()
     assert "Test bientôt dû" in page or "due_soon" in page
-    client.post(url, {"overdue": "on", "inactivity": "on", "replies": "on", "student_summary": "on", "reviews": "on"})
+    client.post(url, {
+        "overdue": "on", "inactivity": "on", "replies": "on", "student_summary": "on", "reviews": "on",
+        "essay_graded": "on", "grade_entered": "on", "override_granted": "on", "post_hidden": "on",
+    })
 
     assert list(EmailOptOut.objects.filter(user=student).values_list("kind", flat=True)) == ["due_soon"]
 
