@@ -74,7 +74,7 @@ def test_the_overdue_quiz_comes_first_and_the_graded_essay_is_announced_with_its
 
         log_in(page, live_server, teacher)
         page.goto(f"{base}/grading/essays/")
-        page.get_by_label("Note").fill("3,5")
+        page.get_by_label("Note").fill("3.5")
         page.get_by_label("Commentaire pour l’étudiant·e").fill("Bon exemple.")
         page.get_by_role("button", name="Enregistrer la note").click()
         expect(page.get_by_text("Aucune composition n’attend de note.")).to_be_visible()
