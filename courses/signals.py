@@ -51,3 +51,29 @@ def answers_merged(signal: Signal, **kwargs) -> dict:
 def course_participation(*, course_id: int, user_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
     """Per student, (done, total) of the course-wide participation work the apps above report; {} when none counts."""
     return answers_merged(course_participation_requested, course_id=course_id, user_ids=None if user_ids is None else list(user_ids))
+
+
+# kwargs: user_id, course_ids, now. A receiver returns a list of to-do items for this student in these
+# courses (`TodoItem` below): the quizzes app its overdue and soon-due quizzes, the review app the cards due.
+todo_requested = Signal()
+
+TODO_OVERDUE, TODO_DUE_SOON, TODO_REVIEW = 0, 1, 2
+
+
+def student_todo(*, user_id: int, course_ids: Iterable[int], now: datetime) -> dict[int, list[dict]]:
+    """Per course, what the student has to do, in the order they should do it: overdue work first (oldest
+    first), then what falls due in the next 7 days, then the review cards due.
+
+    Each item is a dict: `course_id`, `rank` (one of the TODO_* above), `title`, `url`, `due_at` (or None),
+    `count` (cards, for a review item). Asked of the apps above, which this app does not import.
+    """
+    course_ids = sorted(set(course_ids))
+    by_course: dict[int, list[dict]] = {course_id: [] for course_id in course_ids}
+    if not course_ids:
+        return by_course
+    for _receiver, items in todo_requested.send(sender=None, user_id=user_id, course_ids=course_ids, now=now):
+        for item in items or []:
+            by_course.setdefault(item["course_id"], []).append(item)
+    for items in by_course.values():
+        items.sort(key=lambda item: (item["rank"], item["due_at"] or now, item["title"]))
+    return by_course

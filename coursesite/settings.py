@@ -106,6 +106,9 @@ PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 PASSWORD_RESET_LIMIT_PER_IP = 20
 # Invitations to accounts the site creates: the link works this many days, once.
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+# Item analysis: a question answered by fewer students shows its figures as « échantillon trop petit » and is
+# not flagged (nor repeated in the weekly digest): two attempts make any correlation.
+ITEM_ANALYSIS_MIN_ATTEMPTS = env.int("ITEM_ANALYSIS_MIN_ATTEMPTS", default=10)
 
 # Sign-in with the school's account (OpenID Connect, mozilla-django-oidc): off unless the client and
 # the provider's endpoints are set. Code flow with PKCE; the ID token is RS256-signed (JWKS).
@@ -144,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "reminders.context_processors.account_links",
                 "accounts.context_processors.school_sign_in",
             ],
         },

@@ -226,9 +226,29 @@ def post_hide(*, post: Post, actor, reason: str) -> bool:
     post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason[:300]
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _notices_refresh(post)
+    _author_told_of_hiding(post=post, actor=actor)
     student_work_changed(user_ids=[post.author_id] if post.author_id else [], lesson_id=post.thread.lesson_id)
     _log(actor=actor, action=Action.HIDE, thread=post.thread, post=post, reason=reason[:300])
     return True
+
+
+def _author_told_of_hiding(*, post: Post, actor) -> None:
+    """The author hears that their message was hidden, and why (not when they hid it themselves)."""
+    author = post.author
+    if author is None or author.pk == getattr(actor, "pk", None):
+        return
+    thread = post.thread
+    url = reverse("courses:discussions:thread", kwargs={"course": thread.lesson.course.slug, "thread": thread.pk})
+    notifications_create(
+        users=[author],
+        kind=Notification.Kind.POST_HIDDEN,
+        subject_key=f"discussions.post:{post.pk}",
+        url=f"{url}#post-{post.pk}",
+        render=lambda: (
+            _("Your message in “%(title)s” was hidden by the teaching team") % {"title": thread.title},
+            _("Reason: %(reason)s") % {"reason": post.hidden_reason},
+        ),
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@
 * how often each choice was picked.
 
 A question is flagged when its discrimination is negative, or when it is so
-hard (facility < 0.2) or so easy (> 0.95) that it tells students apart poorly.
+hard (facility < 0.2) or so easy (> 0.95) that it tells students apart poorly,
+and only once enough students answered it (`min_responses`): below that the
+figures are shown as a too-small sample and flag nothing.
 """
 
 from __future__ import annotations
@@ -72,9 +74,17 @@ class ItemStatistics:
     discrimination: float | None  # None when every student scored the same (no spread to correlate)
     choices: list[ChoiceCount] = field(default_factory=list)
     unanswered: int = 0
+    # Below this many answers the figures are shown but flag nothing: two attempts make any correlation.
+    min_responses: int = 0
+
+    @property
+    def sample_too_small(self) -> bool:
+        return self.responses < self.min_responses
 
     @property
     def flags(self) -> list[str]:
+        if self.sample_too_small:
+            return []
         flags = []
         if self.discrimination is not None and self.discrimination < 0:
             flags.append("negative_discrimination")
@@ -128,7 +138,9 @@ def _is_empty(answer) -> bool:
     return answer is None or answer == "" or answer == [] or answer == {}
 
 
-def item_statistics(question: QuestionInfo, attempts: list[AttemptResult], _by_question=None) -> ItemStatistics:
+def item_statistics(
+    question: QuestionInfo, attempts: list[AttemptResult], _by_question=None, *, min_responses: int = 0
+) -> ItemStatistics:
     by_question = _by_question or [{r.question_id: r for r in attempt.responses} for attempt in attempts]
     item_scores, rest_scores, fractions, answers = [], [], [], []
     for attempt, responses in zip(attempts, by_question):
@@ -155,10 +167,12 @@ def item_statistics(question: QuestionInfo, attempts: list[AttemptResult], _by_q
             for choice in question.choices
         ],
         unanswered=sum(1 for answer in answers if _is_empty(answer)),
+        min_responses=min_responses,
     )
 
 
-def quiz_statistics(questions: list[QuestionInfo], attempts: list[AttemptResult]) -> QuizStatistics:
+def quiz_statistics(questions: list[QuestionInfo], attempts: list[AttemptResult], *, min_responses: int = 0) -> QuizStatistics:
+    """`min_responses`: the answers a question needs before it is flagged (the figures show in any case)."""
     percents = [attempt.percent for attempt in attempts]
     by_question = [{r.question_id: r for r in attempt.responses} for attempt in attempts]
     return QuizStatistics(
@@ -166,5 +180,5 @@ def quiz_statistics(questions: list[QuestionInfo], attempts: list[AttemptResult]
         mean=statistics.fmean(percents) if percents else None,
         median=statistics.median(percents) if percents else None,
         histogram=histogram(percents),
-        items=[item_statistics(question, attempts, by_question) for question in questions],
+        items=[item_statistics(question, attempts, by_question, min_responses=min_responses) for question in questions],
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -195,6 +196,7 @@ def quiz_statistics(request, course, lesson):
         "quiz": quiz,
         "stats": stats,
         "bars": histogram_bars(stats.histogram),
+        "min_responses": settings.ITEM_ANALYSIS_MIN_ATTEMPTS,
         # The apps above (spaced review: what the class still remembers, per question and per lesson).
         **quiz_statistics_extras(quiz=quiz, course=access.course),
     }

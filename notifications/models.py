@@ -13,6 +13,10 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         REPLY = "reply", _("New reply in a followed thread")
+        ESSAY_GRADED = "essay_graded", _("Essay graded")
+        POST_HIDDEN = "post_hidden", _("One of my messages hidden by the teaching team")
+        OVERRIDE_GRANTED = "override_granted", _("My own dates for a quiz")
+        GRADE_ENTERED = "grade_entered", _("A grade entered by the instructor")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

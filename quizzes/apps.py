@@ -28,3 +28,5 @@ class QuizzesConfig(AppConfig):
                     "old": _("before"), "new": _("after"), "user": _("student"), "deadline": _("deadline")},
             kinds={"changed": len, "deadline": "datetime", "old": "decimal", "new": "decimal"}, wholes=("changed",),
         )
+
+        from quizzes import receivers  # noqa: F401  (the to-do list and the lesson page's due date)

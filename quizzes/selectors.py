@@ -5,15 +5,18 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from courses.selectors import CourseAccess
+from courses.signals import TODO_DUE_SOON, TODO_OVERDUE
 from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
+from quizzes.dates import quiz_dates_for
 from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 
 
@@ -202,29 +205,10 @@ def essay_queue(*, course) -> list[Response]:
     )
 
 
-def quiz_trash(*, quiz: Quiz, now=None) -> list[Question]:
-    """The « Corbeille »: for each question key no longer in the quiz, its last version, if it left within
-    TRASH_DAYS; newest first. Each carries `answered` (an attempt holds a response to it)."""
-    since = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
-    live_keys = Question.objects.filter(quiz=quiz, is_active=True).values("key")
-    rows = (
-        Question.objects.filter(quiz=quiz, is_active=False, retired_at__gte=since)
-        .exclude(key__in=live_keys)
-        .annotate(answered=Exists(Response.objects.filter(question=OuterRef("pk"))))
-        .order_by("key", "-version")
-    )
-    latest = {}
-    for question in rows:
-        latest.setdefault(question.key, question)
-    trash = sorted(latest.values(), key=lambda q: q.retired_at, reverse=True)
-    for question in trash:
-        question.purged_after = question.retired_at + timedelta(days=TRASH_DAYS)
-    return trash
+from quizzes.dates import quiz_dates_for
+from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 
 
-def trash_question(*, quiz: Quiz, question_id) -> Question:
-    """One question of the quiz's « Corbeille » (404 for anything else: an active one, another quiz's)."""
-    question = next((q for q in quiz_trash(quiz=quiz) if q.pk == id_or_404(question_id)), None)
-    if question is None:
-        raise Http404
-    return question
+def _number(value) -> str:
+    """A number as short as it is written (2.5, 3, 0.001) with the language's decimal mark."""
+    return f"{float(value):g}".replace(".", get_format("DECIMAL_SEPARATOR"))

@@ -24,7 +24,7 @@ from quizzes import grading
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
 from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
-from quizzes.signals import attempt_graded, quiz_scores_changed
+from quizzes.signals import attempt_graded, essay_graded, quiz_scores_changed
 
 SCORE_PLACES = Decimal("0.001")
 FRACTION_PLACES = Decimal("0.0000001")
@@ -514,6 +514,7 @@ def response_grade_manually(*, response_id: int, grader, score: Decimal, comment
     _attempt_retotal(response.attempt)
     quiz_scores_changed.send(sender=Attempt, quiz_id=response.attempt.quiz_id, user_ids=[response.attempt.user_id])
     student_work_changed(user_ids=[response.attempt.user_id], lesson_id=response.attempt.quiz.lesson_id)
+    essay_graded.send(sender=Response, response=response)  # the student hears of it (reminders app)
     audit_record(
         course_id=response.attempt.quiz.lesson.course_id, actor=grader, action=Action.MANUAL_GRADE,
         target=response.attempt.quiz.lesson.title, subject=response.attempt.user,

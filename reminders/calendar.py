@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from courses.selectors import STAFF_ROLES
@@ -34,7 +35,9 @@ def calendar_for_user(*, user) -> bytes:
         course = quiz.lesson.course
         event = Event()
         event.add("uid", f"quiz-{quiz.pk}-due@coursesite")
-        event.add("summary", f"{quiz.lesson.title} – test à remettre")
+        # The course first: a calendar shows several courses' deadlines side by side.
+        with translation.override(user.preferred_language):
+            event.add("summary", _("%(course)s – %(quiz)s: quiz due") % {"course": course.title, "quiz": quiz.lesson.title})
         event.add("dtstart", quiz.due_at - timedelta(minutes=30))
         event.add("dtend", quiz.due_at)
         event.add("dtstamp", quiz.updated_at)

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import invitation_url, open_invitation_for
-from reminders.models import UNSUBSCRIBE_KIND, Kind, Reminder
+from reminders.models import NOTICE_KINDS, UNSUBSCRIBE_KIND, Kind, Reminder
 from reminders.tokens import unsubscribe_token
 
 
@@ -27,6 +27,8 @@ def _subject(kind: str, reminders: list[Reminder]) -> str:
         return _("We miss you in %(course)s") % {"course": first["course"]}
     if kind == Kind.REPLIES:
         return first["title"]
+    if kind in NOTICE_KINDS:
+        return first["title"] if len(reminders) == 1 else Kind(kind).label
     if kind == Kind.INSTRUCTOR_DIGEST:
         return _("Your week in %(course)s") % {"course": first["course"]}
     if kind == Kind.INVITATION:

@@ -14,6 +14,15 @@ class Kind(models.TextChoices):
     REVIEWS = "reviews", _("Reviews to do")
     INVITATION = "invitation", _("Invitation to the course site")
     INVITATION_REMINDER = "invitation_reminder", _("Reminder of an invitation")
+    # Notices (notifications.Notification.Kind, same values) whose e-mail a person may turn off.
+    ESSAY_GRADED = "essay_graded", _("Essay graded")
+    POST_HIDDEN = "post_hidden", _("One of my messages hidden by the teaching team")
+    OVERRIDE_GRANTED = "override_granted", _("My own dates for a quiz")
+    GRADE_ENTERED = "grade_entered", _("A grade entered by the instructor")
+
+
+# The notices e-mailed one by one from notifications.Notification rows (replies are batched per thread).
+NOTICE_KINDS = (Kind.ESSAY_GRADED, Kind.POST_HIDDEN, Kind.OVERRIDE_GRANTED, Kind.GRADE_ENTERED)
 
 
 # The invitation itself is the account's way in: it always goes (an instructor's resend too); its

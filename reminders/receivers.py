@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from accounts.signals import invitations_created
 from notifications.signals import notification_texts_replaced, notifications_pending
+from quizzes.signals import essay_graded
 
 
 @receiver(notifications_pending, dispatch_uid="reminders.reply_emails")
@@ -30,3 +31,11 @@ def queue_invitation_emails(sender, *, invitations, **kwargs):
     from reminders.services import invitation_emails_decide
 
     invitation_emails_decide(invitations=invitations)
+
+
+@receiver(essay_graded, dispatch_uid="reminders.essay_graded")
+def notify_essay_graded(sender, *, response, **kwargs):
+    """quizzes may not import notifications: the student hears of their graded essay through this app."""
+    from reminders.notices import essay_graded_notify
+
+    essay_graded_notify(response=response)

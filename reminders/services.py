@@ -21,6 +21,7 @@ from reminders.sweeps import (
     Decisions,
     sweep_due_soon,
     sweep_inactivity,
+    sweep_notices,
     sweep_instructor_digests,
     invitation_context,
     sweep_invitation_reminders,
@@ -51,16 +52,29 @@ def _queue_sending() -> None:
     task_publish_quietly(send_pending_reminders)
 
 
+def hourly_decisions(*, now, decisions: Decisions) -> None:
+    """What each hourly sweep decides from dates and activity: quizzes due soon or overdue, inactivity, and
+    what the apps above add (the daily review nudge). The studio's forecast (`reminders.forecast`) runs this
+    very function over the coming hours, so the page and the sweep cannot disagree."""
+    sweep_due_soon(now=now, decisions=decisions)
+    sweep_overdue(now=now, decisions=decisions)
+    sweep_inactivity(now=now, decisions=decisions)
+    sweep_registered(now=now, decisions=decisions)  # the apps above: the daily review nudge
+
+
+def weekly_decisions(*, now, decisions: Decisions, digest_builder=instructor_digest_content) -> None:
+    """Monday's decisions: each instructor's digest and each student's summary (shared with the forecast)."""
+    sweep_instructor_digests(now=now, decisions=decisions, digest_builder=digest_builder)
+    sweep_student_summaries(now=now, decisions=decisions)
+
+
 @transaction.atomic
 def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
     """The hourly sweep: quizzes due soon, overdue quizzes, inactivity, batched replies."""
     now = now or timezone.now()
     decisions = Decisions()
-    sweep_due_soon(now=now, decisions=decisions)
-    sweep_overdue(now=now, decisions=decisions)
-    sweep_inactivity(now=now, decisions=decisions)
-    covered = sweep_replies(now=now, decisions=decisions)
-    sweep_registered(now=now, decisions=decisions)  # the apps above: the daily review nudge
+    hourly_decisions(now=now, decisions=decisions)
+    covered = sweep_replies(now=now, decisions=decisions) + sweep_notices(now=now, decisions=decisions)
     sweep_invitation_reminders(now=now, decisions=decisions)
     if dry_run:
         return SweepReport(decided=decisions.rows)
@@ -73,14 +87,15 @@ def reminder_sweep(*, now=None, dry_run: bool = False) -> SweepReport:
 
 @transaction.atomic
 def reply_emails_sweep(*, now=None, queue_sending: bool = True) -> SweepReport:
-    """Only the reply batching: run right after a reply, and by every frequent sender run.
+    """Only the notices' e-mails (replies batched, other notices one by one): run right after a notice, and by
+    every frequent sender run.
 
     So followers hear of a reply within minutes even when the request could not publish its task
     (broker down): the next sender run, every 5 minutes, batches it, not the next hourly sweep.
     """
     now = now or timezone.now()
     decisions = Decisions()
-    covered = sweep_replies(now=now, decisions=decisions)
+    covered = sweep_replies(now=now, decisions=decisions) + sweep_notices(now=now, decisions=decisions)
     write_decisions(decisions)
     if covered:
         Notification.objects.filter(pk__in=covered).update(emailed_at=now)
@@ -94,8 +109,7 @@ def weekly_digests(*, now=None, dry_run: bool = False) -> SweepReport:
     """Monday morning: each instructor's digest and each student's summary."""
     now = now or timezone.now()
     decisions = Decisions()
-    sweep_instructor_digests(now=now, decisions=decisions, digest_builder=instructor_digest_content)
-    sweep_student_summaries(now=now, decisions=decisions)
+    weekly_decisions(now=now, decisions=decisions)
     if not dry_run:
         write_decisions(decisions)
         transaction.on_commit(_queue_sending)

@@ -21,7 +21,7 @@ from lessons.models import LessonProgress
 from lessons.selectors import visible_to_students
 from notifications.models import Notification
 from quizzes.models import Attempt, Quiz
-from reminders.models import EmailOptOut, Kind, Reminder
+from reminders.models import NOTICE_KINDS, EmailOptOut, Kind, Reminder
 from reminders.signals import student_summary_extras
 
 INSERT_BATCH = 2000
@@ -38,6 +38,12 @@ NEVER_ACTIVATED = never_activated_q("user__")
 @dataclass
 class Decisions:
     rows: list[Reminder] = field(default_factory=list)
+    # None: every course (the real sweeps). A list of course ids: the sweeps look only at these courses (the
+    # studio's « Ce qui partira » forecasts one course with the very same rules).
+    course_ids: list[int] | None = None
+
+    def in_scope(self, queryset, course_field: str = "pk"):
+        return queryset if self.course_ids is None else queryset.filter(**{f"{course_field}__in": self.course_ids})
 
     def add(self, *, user_id: int, kind: str, object_key: str, window: str, context: dict) -> None:
         self.rows.append(Reminder(user_id=user_id, kind=kind, object_key=object_key, window=window, context=context))
@@ -79,7 +85,9 @@ def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
     """Students without a submitted attempt, at each of the course's reminder hours before the due date."""
     longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
     horizon = now + timedelta(hours=longest)
-    quizzes = Quiz.objects.filter(visible_to_students("lesson__"), due_at__gt=now, due_at__lte=horizon).select_related("lesson__course")
+    quizzes = decisions.in_scope(
+        Quiz.objects.filter(visible_to_students("lesson__"), due_at__gt=now, due_at__lte=horizon), "lesson__course_id"
+    ).select_related("lesson__course")
     for quiz in quizzes:
         hours_left = (quiz.due_at - now).total_seconds() / 3600
         due_windows = [h for h in quiz.lesson.course.due_reminder_hours if hours_left <= h]
@@ -95,10 +103,10 @@ def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
 
 def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
     """Once per student and quiz, when the due date has passed and late work is still accepted."""
-    quizzes = Quiz.objects.filter(
+    quizzes = decisions.in_scope(Quiz.objects.filter(
         visible_to_students("lesson__"),
         due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK, late_policy=Quiz.LatePolicy.ACCEPT
-    ).select_related("lesson__course")
+    ), "lesson__course_id").select_related("lesson__course")
     for quiz in quizzes:
         context = _quiz_context(quiz)
         for user_id in _students_without_submission(quiz, Kind.OVERDUE, "overdue"):
@@ -112,7 +120,7 @@ last_activity_annotation = idle_since_annotation
 
 def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
     """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
-    for course in Course.objects.all():
+    for course in decisions.in_scope(Course.objects.all()):
         rows = (
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .exclude(NEVER_ACTIVATED)
@@ -173,6 +181,26 @@ def sweep_replies(*, now: datetime, decisions: Decisions) -> list[int]:
     return covered
 
 
+def sweep_notices(*, now: datetime, decisions: Decisions) -> list[int]:
+    """One e-mail row per notice (an essay graded, a message hidden, own dates, a grade entered) not yet handed over.
+
+    The person's preferences decide: a kind they turned off is not e-mailed (the notice stays in the app).
+    Returns the notices covered; the caller marks them handed over in the same transaction. One query.
+    """
+    pending = list(
+        Notification.objects.filter(kind__in=NOTICE_KINDS, email_wanted=True, emailed_at__isnull=True)
+        .exclude(Exists(EmailOptOut.objects.filter(user_id=OuterRef("user_id"), kind=OuterRef("kind"))))
+        .order_by("created_at")
+        .values("pk", "user_id", "kind", "title", "body", "url")
+    )
+    for notice in pending:
+        decisions.add(
+            user_id=notice["user_id"], kind=notice["kind"], object_key=f"notification:{notice['pk']}", window="notice",
+            context={"title": notice["title"], "body": notice["body"], "url": notice["url"]},
+        )
+    return [notice["pk"] for notice in pending]
+
+
 def write_decisions(decisions: Decisions) -> int:
     """Insert the decided reminders; a key another sweep already wrote is skipped by the database."""
     before = len(decisions.rows)
@@ -188,7 +216,7 @@ def iso_week(now: datetime) -> str:
 def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
     """Each student's week: lessons read, quizzes submitted, and what is due in the next 14 days."""
     window = iso_week(now)
-    for course in Course.objects.all():
+    for course in decisions.in_scope(Course.objects.all()):
         lessons_total = course.lessons.filter(visible_to_students()).count()
         read = dict(
             LessonProgress.objects.filter(visible_to_students("lesson__"), lesson__course=course).values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
@@ -229,7 +257,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
 def sweep_instructor_digests(*, now: datetime, decisions: Decisions, digest_builder) -> None:
     """The week of each course for its instructors; `digest_builder(course, now)` returns the content."""
     window = iso_week(now)
-    for course in Course.objects.all():
+    for course in decisions.in_scope(Course.objects.all()):
         instructors = list(
             Enrollment.objects.filter(course=course, role=Enrollment.Role.INSTRUCTOR)
             .exclude(NEVER_ACTIVATED)

@@ -15,8 +15,11 @@ from reminders.models import EmailOptOut, Kind
 from reminders.services import email_opt_out_set
 from reminders.tokens import calendar_token, read_calendar_token, read_unsubscribe_token
 
-STUDENT_KINDS = [Kind.DUE_SOON, Kind.OVERDUE, Kind.INACTIVITY, Kind.REPLIES, Kind.STUDENT_SUMMARY, Kind.REVIEWS]
-STAFF_KINDS = [Kind.REPLIES, Kind.INSTRUCTOR_DIGEST]
+STUDENT_KINDS = [
+    Kind.DUE_SOON, Kind.OVERDUE, Kind.INACTIVITY, Kind.REPLIES, Kind.STUDENT_SUMMARY, Kind.REVIEWS,
+    Kind.ESSAY_GRADED, Kind.GRADE_ENTERED, Kind.OVERRIDE_GRANTED, Kind.POST_HIDDEN,
+]
+STAFF_KINDS = [Kind.REPLIES, Kind.INSTRUCTOR_DIGEST, Kind.POST_HIDDEN]
 
 
 class PreferencesForm(forms.Form):

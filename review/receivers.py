@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.dispatch import receiver
 from django.urls import reverse
 
-from courses.signals import course_participation_requested
+from courses.signals import course_participation_requested, todo_requested
 from gradebook.signals import progress_page_requested, quiz_statistics_requested
 from quizzes.signals import attempt_graded
 from reminders.signals import calendar_events_requested, instructor_digest_requested, student_summary_requested, sweep_requested
@@ -27,6 +27,14 @@ def report_review_participation(sender, *, course_id, user_ids=None, **kwargs):
     from review.selectors import review_participation
 
     return review_participation(course_id=course_id, user_ids=user_ids)
+
+
+@receiver(todo_requested, dispatch_uid="review.todo")
+def reviews_in_todo(sender, *, user_id, course_ids, now, **kwargs):
+    """The student's « À faire » ends with the cards due today."""
+    from review.selectors import student_review_todo
+
+    return student_review_todo(user_id=user_id, course_ids=course_ids, now=now)
 
 
 # --- What review adds to the reminders app (reminders asks; it never imports review) ---------------------

@@ -10,8 +10,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from courses.signals import TODO_REVIEW
 from lessons.selectors import visible_to_students
 from quizzes.models import Question
 from review.models import Card, ReviewLog, ReviewSettings
@@ -281,3 +284,22 @@ def review_summary(*, course, user, now=None) -> ReviewSummary:
         active_days=(row["active"] or 0) if credit else None, days=PARTICIPATION_DAYS,
         cards=(row["cards"] or 0) if credit else 0, reviewed=(row["reviewed"] or 0) if credit else 0,
     )
+
+
+def student_review_todo(*, user_id: int, course_ids, now: datetime) -> list[dict]:
+    """One to-do item per course where the student has review cards due now; one query."""
+    rows = (
+        cards_in_deck().filter(user_id=user_id, course_id__in=course_ids, due__lte=now)
+        .values("course_id", "course__slug").annotate(n=Count("pk")).order_by("course_id")
+    )
+    return [
+        {
+            "course_id": row["course_id"],
+            "rank": TODO_REVIEW,
+            "title": ngettext("%(count)s question to review", "%(count)s questions to review", row["n"]) % {"count": row["n"]},
+            "url": reverse("courses:review:index", kwargs={"course": row["course__slug"]}),
+            "due_at": None,
+            "count": row["n"],
+        }
+        for row in rows
+    ]

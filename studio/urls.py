@@ -29,4 +29,5 @@ urlpatterns = [
     path("people/imports/<int:import_id>/", views.enrolment_import, name="enrolment_import"),
     path("scheme/", views.scheme, name="scheme"),
     path("copy/", views.course_copy, name="copy"),
+    path("upcoming/", views.upcoming, name="upcoming"),
 ]

@@ -36,6 +36,7 @@ from quizzes.question_data import question_values_from_gift
 from quizzes.selectors import quiz_trash as quiz_trash_of
 from quizzes.selectors import trash_question
 from quizzes.services import GiftImportError, ImportMode, quiz_ensure
+from reminders.forecast import FORECAST_DAYS, reminders_forecast
 from studio import selectors, services
 from studio.forms import (
     CourseCopyForm, EnrollmentCsvForm, EnrollmentForm, EnrolOneForm, GiftForm, LessonForm, PromptForm, QuestionByTypeForm,
@@ -706,3 +707,16 @@ def course_copy(request, course):
     else:
         form = CourseCopyForm(initial={"title": access.course.title, "starts_on": starts_on_default()})
     return render(request, "studio/copy.html", _context(access, form=form))
+
+
+# --- What will be sent ---------------------------------------------------------------------------
+
+
+@login_required
+def upcoming(request, course):
+    """« Ce qui partira »: the reminders and digests of the next 7 days, as the sweeps will decide them."""
+    access = _access(request, course)
+    return render(
+        request, "studio/upcoming.html",
+        _context(access, upcoming=reminders_forecast(course=access.course), days=FORECAST_DAYS),
+    )

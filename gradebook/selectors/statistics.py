@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gradebook import item_analysis
@@ -58,7 +59,7 @@ def quiz_statistics_for(*, quiz) -> item_analysis.QuizStatistics:
                 id=question.pk, title=question.title or question.text[:80], type=question.type, choices=_choices(question)
             )
         )
-    return item_analysis.quiz_statistics(questions, results)
+    return item_analysis.quiz_statistics(questions, results, min_responses=settings.ITEM_ANALYSIS_MIN_ATTEMPTS)
 
 
 def _choices(question: Question) -> tuple:

@@ -141,8 +141,9 @@ def test_course_and_lesson_pages_run_a_constant_number_of_queries(
     lesson = course.lessons.order_by("position").last()
     LessonProgress.objects.create(lesson=lesson, user=user, read_at="2026-11-01T12:00:00Z")
 
-    # Session, user, enrolment+course, lessons, progress, the header's unread notifications.
-    with django_assert_num_queries(6):
+    # Session, user, enrolment+course, lessons, progress, the header's unread notifications, and the
+    # « À faire » the apps above answer (quizzes not submitted, review cards due: one query each).
+    with django_assert_num_queries(8):
         assert client.get(reverse("courses:detail", kwargs={"course": course.slug})).status_code == 200
     # The progress page is the gradebook's: session, user, enrolment+course, grading scheme, lessons
     # (with quiz and prompt counts), and the student's reading, attempts, posts and overrides, notifications,
