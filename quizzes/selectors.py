@@ -11,6 +11,7 @@ from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
+from quizzes.dates import QuizDates, quiz_dates_for
 from quizzes.models import Attempt, Question, Quiz, Response
 
 
@@ -70,8 +71,9 @@ def review_allowed(*, attempt: Attempt, viewer_is_staff: bool, now=None) -> bool
     if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
         return True
     if policy == Quiz.ReviewPolicy.AFTER_DUE:
-        # Without a due date there is nothing to wait for.
-        return quiz.due_at is None or quiz.is_past_due(now or timezone.now())
+        # Without a due date there is nothing to wait for; the student's own due date is the one waited for.
+        dates = quiz_dates_for(quizzes=[quiz], user_id=attempt.user_id)[quiz.pk]
+        return dates.due_at is None or dates.is_past_due(now or timezone.now())
     return False
 
 
