@@ -181,7 +181,7 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
         course=course, scheme_record=record, scheme=scheme_from_record(record), columns=columns, now=now or timezone.now()
     )
     # Students with their own due date (an override): one query when there is none.
-    lesson_of_quiz = {quiz.pk: quiz.lesson_id for quiz in quizzes}
+    lesson_of_quiz = {column.quiz_id: column.lesson_id for column in columns if column.has_quiz}
     frame.own_due = {
         (lesson_of_quiz[quiz_id], user_id): dates.due_at
         for (quiz_id, user_id), dates in quiz_dates_exceptions(quizzes=quizzes).items()
