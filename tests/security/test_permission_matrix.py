@@ -12,6 +12,7 @@ from courses.models import Enrollment
 from discussions.models import Post, Thread
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
+from quizzes.models import QuizOverride
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
@@ -98,6 +99,9 @@ MATRIX = {
     "courses:studio:quiz": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_export": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_settings": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_overrides": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_override": ("get", ["course", "lesson", "override"], staff_only(200)),
+    "courses:studio:quiz_override_delete": ("post", ["course", "lesson", "override"], {**staff_only(302), "assistant": 403}),
     "courses:studio:question": ("get", ["course", "lesson", "question"], staff_only(200)),
     "courses:studio:question_action": ("post", ["course", "lesson", "question"], {**staff_only(302), "assistant": 403}),
     "courses:studio:lessons": ("get", ["course"], staff_only(200)),
@@ -150,6 +154,7 @@ REACHES_THE_LESSON = {
     "courses:discussions:follow", "courses:discussions:post_edit", "courses:discussions:post_delete",
     "courses:discussions:post_moderate", "courses:discussions:post_history", "courses:gradebook:quiz",
     "courses:studio:quiz", "courses:studio:quiz_export", "courses:studio:quiz_settings", "courses:studio:question",
+    "courses:studio:quiz_overrides", "courses:studio:quiz_override", "courses:studio:quiz_override_delete",
     "courses:studio:question_action", "courses:studio:lesson", "courses:studio:lesson_action",
     "courses:studio:prompt_add", "courses:studio:prompt", "courses:review:answer",
 }
@@ -213,6 +218,7 @@ def world(db):
         "card": Card.objects.create(user=student, course=course, quiz=quiz, question_key="Capitale", due=course.created_at).pk,
     }
     values["question"] = quiz.questions.first().pk
+    values["override"] = QuizOverride.objects.create(quiz=quiz, user=people["other_student"], max_attempts=3).pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
     values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
