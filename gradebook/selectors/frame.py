@@ -73,6 +73,10 @@ class GradebookFrame:
         due_at = self.due_for(column, user_id)
         return due_at is not None and self.now > due_at
 
+    @property
+    def own_due_users(self) -> set[int]:
+        return {user_id for _lesson_id, user_id in self.own_due}
+
     def has_own_due(self, lesson_id: int, user_id: int | None) -> bool:
         return user_id is not None and (lesson_id, user_id) in self.own_due
 
@@ -229,12 +233,20 @@ def frame_fingerprint(frame: GradebookFrame) -> str:
             column.quiz_due_at and column.quiz_due_at.isoformat(), column.prompts_total, frame.is_past_due(column),
             column.questions_version,
         )))
-    # A student's own due date counts where it makes their lesson due (or not) otherwise than the class's:
-    # when such a date passes, or an override moves one across now, the standings are recomputed.
-    # (An override's write also refreshes its students at once, through `courses.signals`.)
-    parts.append(repr(sorted(
-        key for key in frame.own_due
-        if frame.is_past_due(next(c for c in frame.columns if c.lesson_id == key[0]), key[1])
-        != frame.is_past_due(next(c for c in frame.columns if c.lesson_id == key[0]))
-    )))
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def student_fingerprint(frame: GradebookFrame, user_id: int, course_fingerprint: str | None = None) -> str:
+    """The state one student's standing is computed under: the course's fingerprint and, for a student with
+    their own due dates (an override, `quizzes.dates`), which of those have passed *now*.
+
+    Only that student's standing goes stale when their own date passes; an override's write, or a group
+    change, refreshes its students in its own transaction (`courses.signals`)."""
+    course_fingerprint = course_fingerprint or frame_fingerprint(frame)
+    if user_id not in frame.own_due_users:
+        return course_fingerprint
+    columns = {column.lesson_id: column for column in frame.columns}
+    own = sorted(
+        (lesson_id, frame.is_past_due(columns[lesson_id], user_id)) for lesson_id, owner in frame.own_due if owner == user_id
+    )
+    return hashlib.blake2b(f"{course_fingerprint}\n{own!r}".encode(), digest_size=8).hexdigest()

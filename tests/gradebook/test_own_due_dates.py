@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from courses.services import enrollment_update
 from gradebook.models import Standing
-from gradebook.selectors import frame_fingerprint, gradebook_frame, gradebook_rows, student_standing
-from gradebook.standings import standings_fresh_frame
+from gradebook.selectors import frame_fingerprint, gradebook_frame, gradebook_rows, student_fingerprint, student_standing
+from gradebook.standings import stale_student_ids, standings_fresh_frame
 from quizzes.models import Quiz
 from quizzes.services import quiz_override_delete, quiz_override_save
 from tests.gradebook.builders import course_with_lessons, student
@@ -65,11 +65,13 @@ def test_removing_an_override_makes_the_work_missing_again(world):
     assert kept_state(course, ann, first) == "missing"
 
 
-def test_an_override_passing_makes_the_standings_stale(world):
-    course, _instructor, first, _second, ann, _bob = world
+def test_only_the_student_whose_own_date_passes_goes_stale(world):
+    course, _instructor, first, _second, ann, bob = world
     quiz_override_save(quiz=Quiz.objects.get(lesson=first), user=ann, due_at=timezone.now() + timedelta(days=3))
-    now, later = timezone.now(), timezone.now() + timedelta(days=4)
-    assert frame_fingerprint(gradebook_frame(course=course, now=now)) != frame_fingerprint(gradebook_frame(course=course, now=later))
+    now, later = gradebook_frame(course=course), gradebook_frame(course=course, now=timezone.now() + timedelta(days=4))
+    assert stale_student_ids(course=course, fingerprint=frame_fingerprint(now), frame=now) == []
+    assert stale_student_ids(course=course, fingerprint=frame_fingerprint(later), frame=later) == [ann.pk]
+    assert student_fingerprint(now, bob.pk) == frame_fingerprint(now) != student_fingerprint(now, ann.pk)
 
 
 def test_the_progress_page_and_student_page_show_the_students_own_due_date(client, world):
