@@ -71,10 +71,14 @@ def test_extra_time_and_a_new_due_date_are_followed_everywhere(live_server, page
         log_in(page, live_server, prof)
         page.goto(f"{live_server.url}/courses/{course.slug}/gradebook/")
         grid = page.get_by_test_id("gradebook")
-        expect(grid.locator("tr", has=page.get_by_role("link", name="Aubin, Ann"))).to_contain_text("manquant (0)")
+        # The grid's cells: « 0 » missing (past due), « · » not due yet (their titles say so).
+        ann_row = grid.locator("tr", has=page.get_by_role("link", name="Aubin, Ann"))
         bob_row = grid.locator("tr", has=page.get_by_role("link", name="Bélanger, Bob"))
-        expect(bob_row).to_contain_text("pas encore dû")
-        expect(bob_row).not_to_contain_text("manquant")
+        expect(ann_row.locator("td.gb-missing")).to_have_count(2)  # reading and quiz of the lesson
+        expect(bob_row.locator("td.gb-missing")).to_have_count(0)
+        expect(bob_row.locator("td.gb-not-due")).to_have_count(2)
+        page.get_by_role("link", name="Bélanger, Bob").click()
+        expect(page.get_by_text("manquant (0)")).to_have_count(0)
 
         reminder_sweep(now=timezone.now())
         assert not Reminder.objects.filter(user=bob, kind="overdue").exists()
