@@ -32,6 +32,7 @@ from discussions.services import prompt_threads_sync
 from gradebook.selectors import grading_scheme_for
 from gradebook.services import grading_scheme_update
 from lessons.models import DiscussionPrompt, Lesson
+from lessons.selectors import visible_to_students
 from lessons.services import lesson_move, lesson_update, prompt_add, prompt_update
 from quizzes.gift import parse_gift, write_gift
 from quizzes.models import Attempt, Question, Quiz
@@ -540,7 +541,8 @@ def studio_quiz_override_save(*, quiz: Quiz, actor, user=None, group: str = "", 
     course = quiz.lesson.course
     audit_record(course=course, actor=actor, action=Action.QUIZ_OVERRIDE_SET, target=f"{quiz.lesson.title} – {_override_who(override)}",
                  subject=user, changes=changes)
-    if students:
+    # A lesson students cannot see yet has no page to send them to: they are told nothing.
+    if students and Lesson.objects.filter(visible_to_students(), pk=quiz.lesson_id).exists():
         notifications_create(
             users=list(get_user_model().objects.filter(pk__in=students)), kind=OVERRIDE_GRANTED,
             subject_key=f"quizzes.override:{override.pk}",
