@@ -253,10 +253,12 @@ class CourseAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(TaughtCourseAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "course", "role", "group", "created_at")
+    list_display = ("user", "course", "role", "group", "extra_time_percent", "created_at")
     list_filter = ("course", "role", "group")
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
     autocomplete_fields = ["user"]
+    # An accommodation is set on the studio's people page, where it is audited and the student told.
+    readonly_fields = ("extra_time_percent",)
 
 
 class ReadOnlyAdminMixin:

@@ -61,6 +61,11 @@ class Enrollment(models.Model):
     group = models.CharField(
         _("group"), max_length=50, blank=True, help_text=_("Optional section or team, used to filter the gradebook.")
     )
+    # An accommodation plan's « temps supplémentaire »: every timed quiz of the course gives this much more
+    # time (33 = +33 %). Read only through `quizzes.dates`, the one rule of a student's quiz dates.
+    extra_time_percent = models.PositiveSmallIntegerField(
+        _("extra time (%)"), default=0, help_text=_("Extra time on every timed quiz of the course, e.g. 33 for +33 %.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,6 +76,7 @@ class Enrollment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role__in=["student", "ta", "instructor"]), name="enrollment_role_known"
             ),
+            models.CheckConstraint(condition=models.Q(extra_time_percent__lte=300), name="enrollment_extra_time_bounded"),
         ]
         indexes = [models.Index(fields=["course", "role"])]
 
@@ -131,6 +137,10 @@ class AuditEntry(models.Model):
         REGRADE = "regrade", _("Attempts regraded")
         MANUAL_GRADE = "manual_grade", _("Answer graded by hand")
         AUTO_SUBMIT = "auto_submit", _("Attempt submitted when time ran out")
+        # Accommodations: a student's or a group's own quiz dates, a student's extra time
+        QUIZ_OVERRIDE_SET = "quiz_override_set", _("Quiz dates set for a student or group")
+        QUIZ_OVERRIDE_DELETE = "quiz_override_delete", _("Quiz dates of a student or group removed")
+        EXTRA_TIME = "extra_time", _("Extra time changed")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

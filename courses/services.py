@@ -183,7 +183,8 @@ class EnrollmentError(ActionRefused):
     """A change of enrolment the rules refuse (one's own role, removing oneself); for the person who tried it."""
 
 
-ENROLLMENT_EDITABLE_FIELDS = ("role", "group")
+ENROLLMENT_EDITABLE_FIELDS = ("role", "group", "extra_time_percent")
+MAX_EXTRA_TIME_PERCENT = 300  # also a database constraint
 
 
 @transaction.atomic
@@ -193,6 +194,9 @@ def enrollment_update(*, enrollment: Enrollment, by, **values) -> dict[str, list
     if unknown:
         raise TypeError(f"unknown enrolment fields: {sorted(unknown)}")
     changes = changes_between(enrollment, values)
+    extra = values.get("extra_time_percent", 0)
+    if not isinstance(extra, int) or not 0 <= extra <= MAX_EXTRA_TIME_PERCENT:
+        raise EnrollmentError(_("Extra time is a whole percentage from 0 to %(max)d.") % {"max": MAX_EXTRA_TIME_PERCENT})
     if "role" in changes and enrollment.user_id == by.pk:
         raise EnrollmentError(_("You cannot change your own role."))
     changes_apply(enrollment, values)

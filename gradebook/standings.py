@@ -40,7 +40,7 @@ from coursesite.progress import Progress, progress_none
 from gradebook.computation import StudentGrade
 from gradebook.models import Standing
 from gradebook.selectors.computed import gradebook_rows
-from gradebook.selectors.frame import GradebookFrame, frame_fingerprint, gradebook_frame
+from gradebook.selectors.frame import GradebookFrame, frame_fingerprint, gradebook_frame, student_fingerprint
 from gradebook.selectors.sorting import folded
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def standings_refresh(
         standings.append(
             Standing(
                 enrollment=enrollment, course_id=enrollment.course_id, user_id=enrollment.user_id,
-                fingerprint=fingerprint, last_activity=row.last_activity,
+                fingerprint=student_fingerprint(frame, enrollment.user_id, fingerprint), last_activity=row.last_activity,
                 **grade_to_json(row.grade), **name_fields(enrollment.user),
             )
         )
@@ -130,14 +130,24 @@ def standings_refresh_for_lesson(*, lesson_id: int, user_ids: list[int]) -> int:
     return standings_refresh(course=course, user_ids=user_ids) if course is not None else 0
 
 
-def stale_student_ids(*, course: Course, fingerprint: str) -> list[int]:
-    """Students of the course without a standing computed under this fingerprint: one query."""
+def stale_student_ids(*, course: Course, fingerprint: str, frame: GradebookFrame | None = None) -> list[int]:
+    """Students of the course without a standing computed under this fingerprint: one query, and one more
+    when some students have their own due dates (their standings carry their own fingerprint)."""
     current = Standing.objects.filter(enrollment=OuterRef("pk"), fingerprint=fingerprint)
-    return list(
+    stale = list(
         Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
         .exclude(Exists(current))
         .values_list("user_id", flat=True)
     )
+    own = frame.own_due_users if frame is not None else set()
+    if not own:
+        return stale
+    kept = dict(Standing.objects.filter(course=course, user_id__in=own).values_list("user_id", "fingerprint"))
+    students = set(
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT, user_id__in=own).values_list("user_id", flat=True)
+    )
+    fresh_own = {user_id for user_id in students if kept.get(user_id) == student_fingerprint(frame, user_id, fingerprint)}
+    return sorted((set(stale) - own) | (students - fresh_own))
 
 
 def stale_among(*, course: Course, fingerprint: str, user_ids: list[int]) -> list[int]:
@@ -157,7 +167,7 @@ def standings_refresh_stale(*, course: Course, frame: GradebookFrame | None = No
     per transaction, so the row locks that writes about those students wait for are short.
     """
     frame = frame or gradebook_frame(course=course)
-    stale = stale_student_ids(course=course, fingerprint=frame_fingerprint(frame))
+    stale = stale_student_ids(course=course, fingerprint=frame_fingerprint(frame), frame=frame)
     for start in range(0, len(stale), REFRESH_CHUNK):
         with transaction.atomic():
             standings_refresh(course=course, user_ids=stale[start:start + REFRESH_CHUNK], frame=frame)

@@ -170,14 +170,14 @@ def _lesson_rows(standing) -> list[dict]:
     for column in standing.frame.columns:
         rows.append(
             {
-                "column": column,
+                "column": standing.frame.column_for(column, standing.user_id),
                 "reading": standing.grade.item(Category.READING, column.lesson_id),
                 "quiz": standing.grade.item(Category.QUIZ, column.lesson_id),
                 "participation": standing.grade.item(Category.PARTICIPATION, column.lesson_id),
                 "read_at": standing.read_at.get(column.lesson_id),
                 "attempts": standing.attempts.get(column.lesson_id, []),
                 "part": standing.participation.get(column.lesson_id),
-                "past_due": standing.frame.is_past_due(column),
+                "past_due": standing.frame.is_past_due(column, standing.user_id),
             }
         )
     return rows

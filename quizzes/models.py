@@ -68,16 +68,63 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return str(self.lesson)
 
-    def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.opens_at is None or now >= self.opens_at
+    # Whether a quiz is open, past due or accepts work depends on the student (overrides, extra time):
+    # ask `quizzes.dates.quiz_dates_for(...)`, never these settings directly.
 
-    def is_past_due(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.due_at is not None and now > self.due_at
 
-    def accepts_work(self, now=None) -> bool:
-        return self.is_open(now) and (not self.is_past_due(now) or self.late_policy == self.LatePolicy.ACCEPT)
+class QuizOverride(models.Model):
+    """A student's or a group's own dates for one quiz (Moodle's user and group overrides).
+
+    Every field left empty keeps what applies otherwise. Only `quizzes.dates` reads these rows: it
+    is the one rule of which dates a student has (a student's own row beats their group's; among
+    groups the most generous wins; a course-wide extra time % lengthens the time limit).
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="quiz_overrides",
+        verbose_name=_("student"),
+    )
+    # The course's group (`Enrollment.group`) this row is for; empty for a student's own row.
+    group = models.CharField(_("group"), max_length=50, blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), null=True, blank=True)
+    max_attempts = models.PositiveIntegerField(_("attempts allowed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quiz override")
+        verbose_name_plural = _("quiz overrides")
+        ordering = ["quiz", "group", "user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(group="")) | (Q(user__isnull=True) & ~Q(group="")),
+                name="quiz_override_student_or_group",
+            ),
+            models.UniqueConstraint(fields=["quiz", "user"], condition=Q(user__isnull=False), name="quiz_override_one_per_student"),
+            models.UniqueConstraint(fields=["quiz", "group"], condition=~Q(group=""), name="quiz_override_one_per_group"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(due_at__isnull=True) | Q(due_at__gt=models.F("opens_at")),
+                name="quiz_override_due_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__isnull=True) | Q(max_attempts__gte=1), name="quiz_override_attempts_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gte=1),
+                name="quiz_override_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=False) | Q(due_at__isnull=False) | Q(time_limit_minutes__isnull=False)
+                | Q(max_attempts__isnull=False),
+                name="quiz_override_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} – {self.user or self.group}"
 
 
 class Question(models.Model):

@@ -15,7 +15,8 @@ def quizzes_in_todo(sender, *, user_id, course_ids, now, **kwargs):
 
 
 @receiver(lesson_page_requested, dispatch_uid="quizzes.lesson_page")
-def quiz_due_on_lesson_page(sender, *, lesson, user, is_staff, **kwargs):
+def quiz_dates_on_lesson_page(sender, *, lesson, user, is_staff, **kwargs):
+    """The reader's own quiz dates (overrides, extra time) and whether the quiz is late for them."""
     from quizzes.models import Quiz
     from quizzes.selectors import lesson_quiz_due
 

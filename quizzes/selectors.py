@@ -16,7 +16,7 @@ from coursesite.ids import id_or_404
 from lessons.models import Lesson
 from lessons.selectors import visible_to_students
 from quizzes import grading
-from quizzes.dates import quiz_dates_for
+from quizzes.dates import QuizDates, quiz_dates_for
 from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
 
 
@@ -81,8 +81,9 @@ def review_allowed(*, attempt: Attempt, viewer_is_staff: bool, now=None) -> bool
     if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
         return True
     if policy == Quiz.ReviewPolicy.AFTER_DUE:
-        # Without a due date there is nothing to wait for.
-        return quiz.due_at is None or quiz.is_past_due(now or timezone.now())
+        # Without a due date there is nothing to wait for; the student's own due date is the one waited for.
+        dates = quiz_dates_for(quizzes=[quiz], user_id=attempt.user_id)[quiz.pk]
+        return dates.due_at is None or dates.is_past_due(now or timezone.now())
     return False
 
 
@@ -205,10 +206,93 @@ def essay_queue(*, course) -> list[Response]:
     )
 
 
-from quizzes.dates import quiz_dates_for
-from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
+def quiz_trash(*, quiz: Quiz, now=None) -> list[Question]:
+    """The « Corbeille »: for each question key no longer in the quiz, its last version, if it left within
+    TRASH_DAYS; newest first. Each carries `answered` (an attempt holds a response to it)."""
+    since = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
+    live_keys = Question.objects.filter(quiz=quiz, is_active=True).values("key")
+    rows = (
+        Question.objects.filter(quiz=quiz, is_active=False, retired_at__gte=since)
+        .exclude(key__in=live_keys)
+        .annotate(answered=Exists(Response.objects.filter(question=OuterRef("pk"))))
+        .order_by("key", "-version")
+    )
+    latest = {}
+    for question in rows:
+        latest.setdefault(question.key, question)
+    trash = sorted(latest.values(), key=lambda q: q.retired_at, reverse=True)
+    for question in trash:
+        question.purged_after = question.retired_at + timedelta(days=TRASH_DAYS)
+    return trash
 
 
-def _number(value) -> str:
-    """A number as short as it is written (2.5, 3, 0.001) with the language's decimal mark."""
-    return f"{float(value):g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+def trash_question(*, quiz: Quiz, question_id) -> Question:
+    """One question of the quiz's « Corbeille » (404 for anything else: an active one, another quiz's)."""
+    question = next((q for q in quiz_trash(quiz=quiz) if q.pk == id_or_404(question_id)), None)
+    if question is None:
+        raise Http404
+    return question
+
+
+# --- The student's « À faire » and the lesson page's due date -------------------------------------------
+
+# What "due this week" means on the to-do list.
+TODO_HORIZON = timedelta(days=7)
+
+
+def _submitted_quiz_ids(*, user_id: int, quiz_ids) -> set[int]:
+    return set(
+        Attempt.objects.filter(
+            user_id=user_id, quiz_id__in=quiz_ids, status=Attempt.Status.SUBMITTED, is_preview=False
+        ).values_list("quiz_id", flat=True)
+    )
+
+
+def student_quiz_todo(*, user_id: int, course_ids, now) -> list[dict]:
+    """The student's quizzes not submitted yet that are overdue (late work still accepted) or due within 7 days.
+
+    One query whatever the number of courses and quizzes (plus what `quizzes.dates` needs). Dates are the
+    student's own, so every quiz of the courses not submitted is read: an override may move any of them into
+    the week. A past-due quiz that refuses late work is not listed: nothing can be done about it any more.
+    """
+    submitted = Attempt.objects.filter(
+        quiz_id=OuterRef("pk"), user_id=user_id, status=Attempt.Status.SUBMITTED, is_preview=False
+    )
+    quizzes = list(
+        Quiz.objects.filter(visible_to_students("lesson__"), lesson__course_id__in=course_ids)
+        .exclude(Exists(submitted))
+        .select_related("lesson__course").defer("lesson__blocks")
+    )
+    if not quizzes:
+        return []
+    dates = quiz_dates_for(quizzes=quizzes, user_id=user_id)
+    items = []
+    for quiz in quizzes:
+        due_at = dates[quiz.pk].due_at
+        if due_at is None or due_at > now + TODO_HORIZON:
+            continue
+        if due_at <= now and quiz.late_policy != Quiz.LatePolicy.ACCEPT:
+            continue
+        items.append({
+            "course_id": quiz.lesson.course_id,
+            "rank": TODO_OVERDUE if due_at <= now else TODO_DUE_SOON,
+            "title": quiz.lesson.title,
+            "url": reverse("courses:quizzes:start", kwargs={"course": quiz.lesson.course.slug, "lesson": quiz.lesson.slug}),
+            "due_at": due_at,
+            "count": None,
+        })
+    return items
+
+
+def lesson_quiz_due(*, quiz: Quiz, user, is_staff: bool, now=None) -> dict:
+    """The lesson page's quiz dates for this reader (their own: overrides, extra time), whether they differ from
+    the quiz's, and whether the quiz is late for them (past their due date, not submitted)."""
+    now = now or timezone.now()
+    quiz_own = QuizDates.of_quiz(quiz)
+    dates = quiz_own if is_staff else quiz_dates_for(quizzes=[quiz], user_id=user.pk)[quiz.pk]
+    due_at = dates.due_at
+    overdue = (
+        not is_staff and due_at is not None and due_at <= now
+        and not _submitted_quiz_ids(user_id=user.pk, quiz_ids=[quiz.pk])
+    )
+    return {"quiz_due_at": due_at, "quiz_overdue": overdue, "quiz_dates": dates, "quiz_own_dates": dates != quiz_own}

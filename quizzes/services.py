@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from coursesite.changes import changes_apply, changes_between, changes_save
 from coursesite.errors import ActionRefused, BadPayload
 from courses.audit import Action, audit_record
+from courses.models import Enrollment
 from courses.signals import course_frame_changed, student_activity_recorded, student_work_changed
 from lessons.models import Lesson
 from quizzes import grading
+from quizzes.dates import DATE_FIELDS, QuizDates, quiz_dates_for, quiz_dates_for_class
 from quizzes.gift import GiftError, GiftParseResult, parse_gift
-from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, Response
+from quizzes.models import TRASH_DAYS, Attempt, Question, Quiz, QuizOverride, Response
 from quizzes.question_data import CONTENT_FIELDS, question_values_from_gift
 from quizzes.signals import attempt_graded, essay_graded, quiz_scores_changed
 
@@ -245,22 +247,24 @@ def attempt_start(*, quiz: Quiz, user, preview: bool = False, now=None) -> Attem
     # An attempt whose time ran out is submitted first; the rules below then decide on a new one.
     if in_progress is not None and not attempt_expire_if_overdue(attempt=in_progress, now=now):
         return in_progress
+    # The student's own dates (overrides, extra time: `quizzes.dates`); a preview has the quiz's.
+    dates = QuizDates.of_quiz(quiz) if preview else quiz_dates_for(quizzes=[quiz], user_id=user.pk)[quiz.pk]
     if not preview:
-        if not quiz.is_open(now):
+        if not dates.is_open(now):
             raise AttemptError(_("This quiz is not open yet."))
-        if not quiz.accepts_work(now):
+        if not dates.accepts_work(late_policy=quiz.late_policy, now=now):
             raise AttemptError(_("The due date has passed: this quiz no longer accepts attempts."))
-        if quiz.max_attempts is not None and attempts_used(quiz=quiz, user=user) >= quiz.max_attempts:
+        if dates.max_attempts is not None and attempts_used(quiz=quiz, user=user) >= dates.max_attempts:
             raise AttemptError(_("You have used all your attempts for this quiz."))
     questions = list(Question.objects.filter(quiz=quiz, is_active=True, is_hidden=False).order_by("position"))
     if not questions:
         raise AttemptError(_("This quiz has no questions yet."))
     number = (Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0) + 1
     deadline = None
-    if quiz.time_limit_minutes:
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
-    if quiz.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
-        deadline = min(deadline, quiz.due_at) if deadline else quiz.due_at
+    if dates.time_limit_minutes:
+        deadline = now + timedelta(minutes=dates.time_limit_minutes)
+    if dates.due_at and quiz.late_policy == Quiz.LatePolicy.REFUSE and not preview:
+        deadline = min(deadline, dates.due_at) if deadline else dates.due_at
     gradable = [q for q in questions if q.gives_points]
     try:
         # A savepoint: a double click's twin request may create the same attempt first (nothing is locked yet).
@@ -434,7 +438,8 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     attempt.submitted_at = submitted_at or (attempt.deadline_at if overdue else now)
     attempt.status = Attempt.Status.SUBMITTED
     quiz = attempt.quiz
-    attempt.is_late = bool(quiz.due_at and attempt.submitted_at > quiz.due_at and not attempt.is_preview)
+    due_at = None if attempt.is_preview else quiz_dates_for(quizzes=[quiz], user_id=attempt.user_id)[quiz.pk].due_at
+    attempt.is_late = bool(due_at and attempt.submitted_at > due_at)
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
     attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
@@ -673,3 +678,90 @@ def question_options_set(*, quiz: Quiz, key: str, options: dict) -> bool:
     current.data = {**current.data, "options": {**stored, **wanted}}
     current.save(update_fields=["data"])
     return True
+
+
+# --- Overrides: a student's or a group's own dates (the rule that reads them: `quizzes.dates`) ----------
+
+
+class OverrideError(QuizError):
+    """An override the rules refuse (nothing set, a date in the past, a group nobody is in); for the instructor."""
+
+
+def override_students(*, override: QuizOverride) -> list[int]:
+    """The students an override is about: its student, or the students of its group in the quiz's course."""
+    if override.user_id is not None:
+        return [override.user_id]
+    return list(
+        Enrollment.objects.filter(
+            course_id=override.quiz.lesson.course_id, group=override.group, role=Enrollment.Role.STUDENT
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _late_marks_follow(*, quiz: Quiz, user_ids: list[int]) -> int:
+    """Mark late (or not) these students' submitted attempts against their dates as they are now; returns how
+    many changed. A later due date given after a late submission takes the « late » mark (and penalty) away."""
+    if not user_ids:
+        return 0
+    dates = quiz_dates_for_class(quizzes=[quiz], user_ids=user_ids)
+    changed = []
+    for attempt in Attempt.objects.filter(
+        quiz=quiz, user_id__in=user_ids, status=Attempt.Status.SUBMITTED, is_preview=False
+    ).only("pk", "user_id", "submitted_at", "is_late"):
+        due_at = dates[(quiz.pk, attempt.user_id)].due_at
+        is_late = bool(due_at and attempt.submitted_at > due_at)
+        if is_late != attempt.is_late:
+            attempt.is_late = is_late
+            changed.append(attempt)
+    Attempt.objects.bulk_update(changed, ["is_late"])
+    return len(changed)
+
+
+@transaction.atomic
+def quiz_override_save(
+    *, quiz: Quiz, user=None, group: str = "", now=None, **values
+) -> tuple[QuizOverride, dict[str, list], list[int]]:
+    """Give a student (or a group) their own dates for a quiz; empty fields keep the usual ones.
+
+    Returns the row, {field: [old, new]} ({} when nothing changed) and the students it is about.
+    Their late marks and kept standings follow in this transaction."""
+    unknown = set(values) - set(DATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown override fields: {sorted(unknown)}")
+    if (user is None) == (not group):
+        raise TypeError("an override is for one student or one group")
+    now = now or timezone.now()
+    values = {name: values.get(name) for name in DATE_FIELDS}
+    if all(value is None for value in values.values()):
+        raise OverrideError(_("Set at least one date, time limit or number of attempts."))
+    existing = QuizOverride.objects.select_for_update().filter(
+        quiz=quiz, **({"user": user} if user is not None else {"group": group})
+    ).first()
+    row = existing or QuizOverride(quiz=quiz, user=user, group=group)
+    changes = changes_between(row, values) if existing else {k: [None, v] for k, v in values.items() if v is not None}
+    if not changes:
+        return row, {}, []
+    opens_at = values["opens_at"] or quiz.opens_at
+    due_at = values["due_at"]
+    if "due_at" in changes and due_at is not None and due_at < now:
+        raise OverrideError(_("The due date is in the past: choose a later one."))
+    if opens_at and due_at and due_at <= opens_at:
+        raise OverrideError(_("The due date must come after the opening date."))
+    changes_apply(row, values)
+    row.save()
+    students = override_students(override=row)
+    _late_marks_follow(quiz=quiz, user_ids=students)
+    student_work_changed(user_ids=students, lesson_id=quiz.lesson_id)
+    return row, changes, students
+
+
+@transaction.atomic
+def quiz_override_delete(*, override: QuizOverride) -> tuple[dict[str, list], list[int]]:
+    """Remove an override: its students have the usual dates again. Returns what it held and its students."""
+    quiz = override.quiz
+    held = {name: [getattr(override, name), None] for name in DATE_FIELDS if getattr(override, name) is not None}
+    students = override_students(override=override)
+    override.delete()
+    _late_marks_follow(quiz=quiz, user_ids=students)
+    student_work_changed(user_ids=students, lesson_id=quiz.lesson_id)
+    return held, students

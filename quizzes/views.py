@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from courses.selectors import STAFF_ROLES, course_access
 from coursesite.ids import id_or_none
 from lessons.selectors import lesson_access
+from quizzes.dates import QuizDates, quiz_dates_for
 from quizzes.forms import EssayGradeForm, answers_from_post
 from quizzes.models import Question, Response
 from quizzes.selectors import (
@@ -67,7 +68,9 @@ def quiz_start(request, course, lesson):
     attempts = user_attempts(quiz=quiz, user=request.user)
     counted = [a for a in attempts if not a.is_preview]
     in_progress = next((a for a in attempts if not a.is_submitted), None)
-    attempts_left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(counted))
+    # The reader's own dates (a student's overrides and extra time), shown as theirs when they differ.
+    dates = quiz_dates_for(quizzes=[quiz], user_id=request.user.pk)[quiz.pk]
+    attempts_left = dates.attempts_left(len(counted))
     context = {
         "access": access,
         "course": access.course,
@@ -78,7 +81,10 @@ def quiz_start(request, course, lesson):
         "attempts_left": attempts_left,
         "question_count": quiz.questions.filter(is_active=True).exclude(type=Question.Type.DESCRIPTION).count(),
         "grade": quiz_grade_percent(attempts=counted, method=quiz.grading_method),
-        "can_start": in_progress is None and quiz.accepts_work() and attempts_left != 0,
+        "dates": dates,
+        "own_dates": dates != QuizDates.of_quiz(quiz),
+        "is_open": dates.is_open(),
+        "can_start": in_progress is None and dates.accepts_work(late_policy=quiz.late_policy) and attempts_left != 0,
         "now": timezone.now(),
     }
     return render(request, "quizzes/start.html", context)
@@ -172,6 +178,9 @@ def attempt_result(request, course, attempt):
         "items": attempt_items(attempt=attempt_obj),
         "show_review": review_allowed(attempt=attempt_obj, viewer_is_staff=access.is_staff),
     }
+    if not context["show_review"] and attempt_obj.quiz.review_policy == attempt_obj.quiz.ReviewPolicy.AFTER_DUE:
+        # The answers wait for the student's own due date.
+        context["review_due_at"] = quiz_dates_for(quizzes=[attempt_obj.quiz], user_id=attempt_obj.user_id)[attempt_obj.quiz_id].due_at
     return render(request, "quizzes/result.html", context)
 
 

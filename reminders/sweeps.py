@@ -9,7 +9,7 @@ two sweeps running together decide each reminder once.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_annotation
 from lessons.models import LessonProgress
 from lessons.selectors import visible_to_students
 from notifications.models import Notification
+from quizzes.dates import quiz_dates_for_class
 from quizzes.models import Attempt, Quiz
 from reminders.models import NOTICE_KINDS, EmailOptOut, Kind, Reminder
 from reminders.signals import student_summary_extras
@@ -59,58 +60,90 @@ def _opted_out(kind: str) -> Exists:
     return Exists(EmailOptOut.objects.filter(user_id=OuterRef("user_id"), kind=kind))
 
 
-def _students_without_submission(quiz: Quiz, kind: str, window: str):
+def _students_owing(quiz: Quiz, kind: str) -> list[int]:
+    """The quiz's students who have not submitted it, could follow a link and did not opt out."""
     submitted = Attempt.objects.filter(quiz=quiz, user_id=OuterRef("user_id"), status=Attempt.Status.SUBMITTED, is_preview=False)
-    return (
+    return list(
         Enrollment.objects.filter(course_id=quiz.lesson.course_id, role=Enrollment.Role.STUDENT)
         .exclude(NEVER_ACTIVATED)
         .exclude(Exists(submitted))
         .exclude(_opted_out(kind))
-        .exclude(_not_yet_decided(kind, f"quiz:{quiz.pk}", window))
         .values_list("user_id", flat=True)
     )
 
 
-def _quiz_context(quiz: Quiz) -> dict:
+def _quiz_context(quiz: Quiz, due_at: datetime) -> dict:
     course = quiz.lesson.course
     return {
         "course": course.title,
         "quiz": quiz.lesson.title,
-        "due_at": quiz.due_at.isoformat(),
+        "due_at": due_at.isoformat(),
         "url": reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}),
     }
 
 
+def _quizzes_due_between(start: datetime, end: datetime, **filters):
+    """Quizzes due in (start, end] for someone: by their own date, or by a student's or group's override."""
+    due_between = Q(due_at__gt=start, due_at__lte=end) | Q(overrides__due_at__gt=start, overrides__due_at__lte=end)
+    return (
+        Quiz.objects.filter(due_between, visible_to_students("lesson__"), **filters)
+        .distinct().select_related("lesson__course").order_by("pk")
+    )
+
+
+def _owing_with_dates(quiz: Quiz, kind: str):
+    """(user id, their dates, windows already decided for them) for each student who owes the quiz: four queries."""
+    owing = _students_owing(quiz, kind)
+    decided: dict[int, set[str]] = {}
+    for user_id, window in Reminder.objects.filter(kind=kind, object_key=f"quiz:{quiz.pk}").values_list("user_id", "window"):
+        decided.setdefault(user_id, set()).add(window)
+    dates = quiz_dates_for_class(quizzes=[quiz], user_ids=owing)
+    for user_id in owing:
+        yield user_id, dates[(quiz.pk, user_id)], decided.get(user_id, set())
+
+
+def _window(name: str, *, quiz: Quiz, due_at: datetime) -> str:
+    """The reminder's window; a student's own due date is part of it, so a date moved later reminds again."""
+    return name if due_at == quiz.due_at else f"{name}@{due_at:%Y%m%dT%H%M}"
+
+
 def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
-    """Students without a submitted attempt, at each of the course's reminder hours before the due date."""
+    """Students without a submitted attempt, at each of the course's reminder hours before their due date
+    (their own, when an override or their group gives them one: `quizzes.dates`)."""
     longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
-    horizon = now + timedelta(hours=longest)
-    quizzes = decisions.in_scope(
-        Quiz.objects.filter(visible_to_students("lesson__"), due_at__gt=now, due_at__lte=horizon), "lesson__course_id"
-    ).select_related("lesson__course")
-    for quiz in quizzes:
-        hours_left = (quiz.due_at - now).total_seconds() / 3600
-        due_windows = [h for h in quiz.lesson.course.due_reminder_hours if hours_left <= h]
-        if not due_windows:
-            continue
-        window = f"{min(due_windows)}h"  # the closest threshold already reached
-        if quiz.late_policy == Quiz.LatePolicy.REFUSE and not quiz.is_open(now):
-            continue
-        context = _quiz_context(quiz)
-        for user_id in _students_without_submission(quiz, Kind.DUE_SOON, window):
-            decisions.add(user_id=user_id, kind=Kind.DUE_SOON, object_key=f"quiz:{quiz.pk}", window=window, context=context)
+    for quiz in decisions.in_scope(_quizzes_due_between(now, now + timedelta(hours=longest)), "lesson__course_id"):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.DUE_SOON):
+            if dates.due_at is None or not now < dates.due_at:
+                continue
+            hours_left = (dates.due_at - now).total_seconds() / 3600
+            due_windows = [h for h in quiz.lesson.course.due_reminder_hours if hours_left <= h]
+            if not due_windows:
+                continue
+            if quiz.late_policy == Quiz.LatePolicy.REFUSE and not dates.is_open(now):
+                continue
+            window = _window(f"{min(due_windows)}h", quiz=quiz, due_at=dates.due_at)  # the closest threshold reached
+            if window in decided:
+                continue
+            decisions.add(
+                user_id=user_id, kind=Kind.DUE_SOON, object_key=f"quiz:{quiz.pk}", window=window,
+                context=_quiz_context(quiz, dates.due_at),
+            )
 
 
 def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
-    """Once per student and quiz, when the due date has passed and late work is still accepted."""
-    quizzes = decisions.in_scope(Quiz.objects.filter(
-        visible_to_students("lesson__"),
-        due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK, late_policy=Quiz.LatePolicy.ACCEPT
-    ), "lesson__course_id").select_related("lesson__course")
-    for quiz in quizzes:
-        context = _quiz_context(quiz)
-        for user_id in _students_without_submission(quiz, Kind.OVERDUE, "overdue"):
-            decisions.add(user_id=user_id, kind=Kind.OVERDUE, object_key=f"quiz:{quiz.pk}", window="overdue", context=context)
+    """Once per student and quiz, when their due date has passed and late work is still accepted."""
+    overdue = _quizzes_due_between(now - OVERDUE_LOOKBACK, now, late_policy=Quiz.LatePolicy.ACCEPT)
+    for quiz in decisions.in_scope(overdue, "lesson__course_id"):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.OVERDUE):
+            if dates.due_at is None or not now - OVERDUE_LOOKBACK < dates.due_at <= now:
+                continue
+            window = _window("overdue", quiz=quiz, due_at=dates.due_at)
+            if window in decided:
+                continue
+            decisions.add(
+                user_id=user_id, kind=Kind.OVERDUE, object_key=f"quiz:{quiz.pk}", window=window,
+                context=_quiz_context(quiz, dates.due_at),
+            )
 
 
 # The one rule for "last activity" (the gradebook flags the same students as inactive): the latest of
@@ -226,20 +259,26 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
             quiz__lesson__course=course, status=Attempt.Status.SUBMITTED, is_preview=False
         ).values_list("user_id", "quiz_id").distinct():
             submitted.setdefault(user_id, set()).add(quiz_id)
-        upcoming = [
-            {"id": quiz.pk, "quiz": quiz.lesson.title, "due_at": quiz.due_at.isoformat()}
-            for quiz in Quiz.objects.filter(
-                visible_to_students("lesson__"), lesson__course=course, due_at__gt=now, due_at__lte=now + timedelta(days=14)
-            )
-            .select_related("lesson").order_by("due_at")
-        ]
-        students = (
+        quizzes = list(Quiz.objects.filter(visible_to_students("lesson__"), lesson__course=course).select_related("lesson"))
+        students = list(
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .exclude(NEVER_ACTIVATED)
             .exclude(_opted_out(Kind.STUDENT_SUMMARY))
             .exclude(_not_yet_decided(Kind.STUDENT_SUMMARY, f"course:{course.pk}", window))
             .values_list("user_id", flat=True)
         )
+        # Each student's own due dates (`quizzes.dates`): an extended quiz shows on its new date.
+        dates = quiz_dates_for_class(quizzes=quizzes, user_ids=students)
+
+        def upcoming(user_id: int) -> list[dict]:
+            due = [
+                (dates[(quiz.pk, user_id)].due_at, quiz) for quiz in quizzes
+                if dates[(quiz.pk, user_id)].due_at and now < dates[(quiz.pk, user_id)].due_at <= now + timedelta(days=14)
+            ]
+            return [
+                {"id": quiz.pk, "quiz": quiz.lesson.title, "due_at": due_at.isoformat()}
+                for due_at, quiz in sorted(due, key=lambda pair: (pair[0], pair[1].pk))
+            ]
         url = reverse("courses:progress", kwargs={"course": course.slug})
         extras = student_summary_extras(course=course, now=now)  # the apps above: reviews due
         for user_id in students:
@@ -248,7 +287,7 @@ def sweep_student_summaries(*, now: datetime, decisions: Decisions) -> None:
                 user_id=user_id, kind=Kind.STUDENT_SUMMARY, object_key=f"course:{course.pk}", window=window,
                 context={
                     "course": course.title, "url": url, "lessons_read": read.get(user_id, 0), "lessons_total": lessons_total,
-                    "quizzes_submitted": len(done), "due": [q for q in upcoming if q["id"] not in done],
+                    "quizzes_submitted": len(done), "due": [q for q in upcoming(user_id) if q["id"] not in done],
                     **extras.get(user_id, {}),
                 },
             )

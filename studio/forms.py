@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment
+from courses.services import MAX_EXTRA_TIME_PERCENT
 from lessons.forms import LessonContentForm
 from lessons.models import MAX_PROMPT_BODY_LENGTH
 from quizzes.gift import GiftAnswer, GiftQuestion, parse_gift, truefalse_answers, write_gift
@@ -225,6 +226,56 @@ class EnrolOneForm(forms.Form):
 class EnrollmentForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Enrollment.Role.choices)
     group = forms.CharField(label=_("Group"), max_length=50, required=False)
+    extra_time_percent = forms.IntegerField(
+        label=_("Extra time (%)"), min_value=0, max_value=MAX_EXTRA_TIME_PERCENT, required=False,
+        help_text=_("On every timed quiz of the course, e.g. 33 for +33 %."),
+    )
+
+    def clean_extra_time_percent(self):
+        return self.cleaned_data["extra_time_percent"] or 0
+
+
+class QuizOverrideForm(forms.Form):
+    """A student's or a group's own dates for a quiz; empty fields keep the usual ones (`quizzes.dates`)."""
+
+    who = forms.ChoiceField(label=_("For"))
+    opens_at = _datetime_field(_("Opens at"), _("Empty: as for the others."))
+    due_at = _datetime_field(_("Due at"), _("Empty: as for the others."))
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"), min_value=1, max_value=MAX_TIME_LIMIT_MINUTES, required=False,
+        help_text=_("Empty: as for the others (with the student's extra time, if any)."),
+    )
+    max_attempts = forms.IntegerField(
+        label=_("Attempts allowed"), min_value=1, max_value=MAX_ATTEMPTS, required=False, help_text=_("Empty: as for the others."),
+    )
+
+    def __init__(self, *args, students=(), groups=(), current_due_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_due_at = current_due_at
+        self.fields["who"].choices = [("", "—")] + [
+            (_("Students"), [(f"student:{e.user_id}", e.user.display_name or e.user.username) for e in students]),
+            (_("Groups"), [(f"group:{name}", name) for name in groups]),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = ("opens_at", "due_at", "time_limit_minutes", "max_attempts")
+        if self.is_valid_so_far() and all(cleaned.get(name) is None for name in fields):
+            raise ValidationError(_("Set at least one date, time limit or number of attempts."))
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens_at and due_at and due_at <= opens_at:
+            self.add_error("due_at", _("The due date must come after the opening date."))
+        if due_at and due_at != self.current_due_at and due_at < timezone.now():
+            self.add_error("due_at", _("This date is in the past: choose a later one."))
+        return cleaned
+
+    def is_valid_so_far(self) -> bool:
+        return not self._errors
+
+    def target(self) -> tuple[int | None, str]:
+        """(student's user id, None) or (None, group name) from the « For » choice."""
+        kind, _sep, value = self.cleaned_data["who"].partition(":")
+        return (int(value), "") if kind == "student" else (None, value)
 
 
 class CourseCopyForm(forms.Form):

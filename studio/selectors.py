@@ -15,7 +15,7 @@ from courses.models import AuditEntry, Course, Enrollment
 from gradebook.computation import REVIEW_KEY
 from gradebook.selectors import gradebook_frame, gradebook_rows, gradebook_stream
 from lessons.models import Lesson
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, Quiz, QuizOverride
 from reminders.models import Kind, Reminder
 from studio.models import EnrolmentImport
 
@@ -209,3 +209,33 @@ def scheme_preview(*, course: Course, proposed, frame) -> SchemePreview:
             letter_before=now_grade.letter if now_grade else "", letter_after=after.letter,
         ))
     return SchemePreview(changes=changes, review_credit=review_credit)
+
+
+@dataclass
+class OverridesPage:
+    overrides: list  # QuizOverride rows, groups first, each with its student
+    students: list[Enrollment]  # the course's students, for the « For » list and their extra time
+    groups: list[str]
+
+    @property
+    def with_extra_time(self) -> list[Enrollment]:
+        return [e for e in self.students if e.extra_time_percent]
+
+
+def quiz_overrides_page(*, quiz: Quiz) -> OverridesPage:
+    """A quiz's overrides, the course's students and groups: three queries whatever the class size."""
+    overrides = list(QuizOverride.objects.filter(quiz=quiz).select_related("user").order_by("-group", "user__last_name", "pk"))
+    students = list(
+        Enrollment.objects.filter(course_id=quiz.lesson.course_id, role=Enrollment.Role.STUDENT)
+        .select_related("user").order_by("user__last_name", "user__first_name", "user__username")
+    )
+    groups = sorted({e.group for e in students if e.group} | {o.group for o in overrides if o.group})
+    return OverridesPage(overrides=overrides, students=students, groups=groups)
+
+
+def quiz_override_for(*, quiz: Quiz, override_id: int) -> QuizOverride:
+    """One override of this quiz; 404 for any other id."""
+    override = QuizOverride.objects.select_related("user").filter(quiz=quiz, pk=override_id).first()
+    if override is None:
+        raise Http404
+    return override

@@ -9,6 +9,7 @@ there, and writes one line of the course's audit trail (`courses.audit`) for eve
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +36,7 @@ from gradebook.services import grading_scheme_update
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.models import Post
 from lessons.services import lesson_create, lesson_delete, lesson_move, lesson_update, prompt_add, prompt_update
+from lessons.selectors import visible_to_students
 from quizzes.gift import parse_gift, write_gift
 from quizzes.gift_messages import gift_error_message
 from quizzes.models import Attempt, Question, Quiz
@@ -50,9 +52,13 @@ from quizzes.services import (
     question_move,
     quiz_ensure,
     quiz_import_gift,
+    quiz_override_delete,
+    quiz_override_save,
     quiz_settings_update,
     question_options_set,
 )
+from quizzes.models import QuizOverride
+from notifications.services import notifications_create
 from studio.models import EnrolmentImport
 
 
@@ -461,11 +467,28 @@ def studio_invitations_resend(*, course: Course, actor, user_ids=None) -> int:
 
 @transaction.atomic
 def studio_enrollment_update(*, enrollment: Enrollment, actor, **values) -> dict:
-    """Change a person's role or group in the course (courses' rules), logged."""
+    """Change a person's role, group or extra time in the course (courses' rules), logged; a student given
+    extra time is told."""
     changes = enrollment_update(enrollment=enrollment, by=actor, **values)
+    target = enrollment.user.email or enrollment.user.username
+    extra = changes.pop("extra_time_percent", None)
     if changes:
-        audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=enrollment.user.email or enrollment.user.username,
+        audit_record(course=enrollment.course, actor=actor, action="enrollment_edit", target=target,
                      subject=enrollment.user, changes=changes)
+    if extra is not None:
+        audit_record(course=enrollment.course, actor=actor, action=Action.EXTRA_TIME, target=target,
+                     subject=enrollment.user, changes={"extra_time_percent": extra})
+        if extra[1] > extra[0] and enrollment.role == Enrollment.Role.STUDENT:
+            course = enrollment.course
+            notifications_create(
+                users=[enrollment.user], kind=OVERRIDE_GRANTED, subject_key=f"courses.enrollment:{enrollment.pk}",
+                url=reverse("courses:detail", kwargs={"course": course.slug}),
+                render=lambda: (
+                    _("Extra time in %(course)s") % {"course": course.title},
+                    _("You now have %(percent)d %% more time on every timed quiz of the course.") % {"percent": extra[1]},
+                ),
+            )
+        changes["extra_time_percent"] = extra
     return changes
 
 
@@ -588,3 +611,69 @@ def user_by_login(*, login: str):
     User = get_user_model()
     login = login.strip()
     return User.objects.filter(email__iexact=login).first() or User.objects.filter(username=login).first()
+
+
+# --- Overrides: a student's or a group's own quiz dates ------------------------------------------------
+
+# The notification kind `notifications` lists with its preferences (issue 25's notifications part).
+OVERRIDE_GRANTED = "override_granted"
+
+
+def _override_who(override: QuizOverride) -> str:
+    if override.user_id is not None:
+        return override.user.email or override.user.username
+    return _("group %(group)s") % {"group": override.group}
+
+
+def _override_lines(override: QuizOverride, course: Course) -> list[str]:
+    """What the override gives, in the reader's language and the course's time zone."""
+    zone = ZoneInfo(course.time_zone)
+
+    def when(value):
+        return formats.date_format(timezone.localtime(value, zone), "DATETIME_FORMAT")
+
+    lines = []
+    if override.opens_at:
+        lines.append(_("Opens: %(date)s") % {"date": when(override.opens_at)})
+    if override.due_at:
+        lines.append(_("Your due date: %(date)s") % {"date": when(override.due_at)})
+    if override.time_limit_minutes:
+        lines.append(_("Time limit: %(minutes)d minutes") % {"minutes": override.time_limit_minutes})
+    if override.max_attempts:
+        lines.append(_("Attempts allowed: %(count)d") % {"count": override.max_attempts})
+    return lines
+
+
+@transaction.atomic
+def studio_quiz_override_save(*, quiz: Quiz, actor, user=None, group: str = "", now=None, **values) -> dict:
+    """Give a student or a group their own dates for a quiz (quizzes' rules); logged, and its students told.
+    Returns {field: [old, new]}, {} when nothing changed."""
+    override, changes, students = quiz_override_save(quiz=quiz, user=user, group=group, now=now, **values)
+    if not changes:
+        return {}
+    course = quiz.lesson.course
+    audit_record(course=course, actor=actor, action=Action.QUIZ_OVERRIDE_SET, target=f"{quiz.lesson.title} – {_override_who(override)}",
+                 subject=user, changes=changes)
+    # A lesson students cannot see yet has no page to send them to: they are told nothing.
+    if students and Lesson.objects.filter(visible_to_students(), pk=quiz.lesson_id).exists():
+        notifications_create(
+            users=list(get_user_model().objects.filter(pk__in=students)), kind=OVERRIDE_GRANTED,
+            subject_key=f"quizzes.override:{override.pk}",
+            url=reverse("courses:quizzes:start", kwargs={"course": course.slug, "lesson": quiz.lesson.slug}),
+            render=lambda: (
+                _("Your own dates for the quiz « %(quiz)s »") % {"quiz": quiz.lesson.title},
+                "\n".join(_override_lines(override, course)),
+            ),
+        )
+    return changes
+
+
+@transaction.atomic
+def studio_quiz_override_delete(*, override: QuizOverride, actor) -> None:
+    """Remove an override (its students have the usual dates again); logged with what it held."""
+    quiz = override.quiz
+    who = _override_who(override)
+    subject = override.user
+    held, _students = quiz_override_delete(override=override)
+    audit_record(course=quiz.lesson.course, actor=actor, action=Action.QUIZ_OVERRIDE_DELETE, target=f"{quiz.lesson.title} – {who}",
+                 subject=subject, changes=held)

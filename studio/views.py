@@ -31,7 +31,7 @@ from lessons.models import MAX_READING_LENGTH, DiscussionPrompt
 from lessons.rendering import reading_html
 from lessons.selectors import lesson_access, lesson_visible_to_students
 from quizzes.gift import parse_gift
-from quizzes.models import Question
+from quizzes.models import Question, QuizOverride
 from quizzes.question_data import question_values_from_gift
 from quizzes.selectors import quiz_trash as quiz_trash_of
 from quizzes.selectors import trash_question
@@ -40,7 +40,7 @@ from reminders.forecast import FORECAST_DAYS, reminders_forecast
 from studio import selectors, services
 from studio.forms import (
     CourseCopyForm, EnrollmentCsvForm, EnrollmentForm, EnrolOneForm, GiftForm, LessonForm, PromptForm, QuestionByTypeForm,
-    QuestionForm, QuizSettingsForm, starts_on_default,
+    QuestionForm, QuizOverrideForm, QuizSettingsForm, starts_on_default,
 )
 
 INSTRUCTOR_ONLY = (Enrollment.Role.INSTRUCTOR,)
@@ -367,6 +367,83 @@ def quiz_settings(request, course, lesson):
     return render(request, "studio/quiz_settings.html", context)
 
 
+# --- Overrides: a student's or a group's own quiz dates ----------------------------------------------
+
+
+def _override_quiz(access, lesson):
+    lesson_obj = _lesson(access, lesson)
+    quiz = getattr(lesson_obj, "quiz", None)
+    if quiz is None:
+        raise Http404
+    return lesson_obj, quiz
+
+
+def _override_values(form) -> dict:
+    return {name: form.cleaned_data[name] for name in ("opens_at", "due_at", "time_limit_minutes", "max_attempts")}
+
+
+def _override_save(request, access, quiz, form) -> bool:
+    """Save a valid form through the studio's service; False (with the reason on the form) when refused."""
+    user_id, group = form.target()
+    student = next((e.user for e in form.students if e.user_id == user_id), None) if user_id else None
+    try:
+        changed = services.studio_quiz_override_save(
+            quiz=quiz, actor=request.user, user=student, group=group, **_override_values(form)
+        )
+    except ActionRefused as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, _("Dates saved; the student is told.") if changed else _("Nothing changed."))
+    return True
+
+
+def _override_form(page, data=None, **kwargs) -> QuizOverrideForm:
+    form = QuizOverrideForm(data, students=page.students, groups=page.groups, **kwargs)
+    form.students = page.students
+    return form
+
+
+@login_required
+def quiz_overrides(request, course, lesson):
+    """A quiz's overrides: list, and add one for a student or a group (a second one for the same target edits it)."""
+    access = _access(request, course)
+    lesson_obj, quiz = _override_quiz(access, lesson)
+    page = selectors.quiz_overrides_page(quiz=quiz)
+    form = _override_form(page, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and _override_save(request, access, quiz, form):
+        return redirect("courses:studio:quiz_overrides", course=access.course.slug, lesson=lesson_obj.slug)
+    return render(request, "studio/quiz_overrides.html", _context(access, lesson=lesson_obj, quiz=quiz, page=page, form=form))
+
+
+@login_required
+def quiz_override_edit(request, course, lesson, override):
+    access = _access(request, course)
+    lesson_obj, quiz = _override_quiz(access, lesson)
+    row = selectors.quiz_override_for(quiz=quiz, override_id=id_or_404(override))
+    page = selectors.quiz_overrides_page(quiz=quiz)
+    who = f"student:{row.user_id}" if row.user_id else f"group:{row.group}"
+    form = _override_form(page, request.POST if request.method == "POST" else None, current_due_at=row.due_at, initial={
+        "who": who, "opens_at": row.opens_at, "due_at": row.due_at,
+        "time_limit_minutes": row.time_limit_minutes, "max_attempts": row.max_attempts,
+    })
+    form.fields["who"].disabled = True  # the target stays the row's: only its dates change here
+    if request.method == "POST" and form.is_valid() and _override_save(request, access, quiz, form):
+        return redirect("courses:studio:quiz_overrides", course=access.course.slug, lesson=lesson_obj.slug)
+    return render(request, "studio/quiz_override.html", _context(access, lesson=lesson_obj, quiz=quiz, row=row, form=form))
+
+
+@login_required
+@require_POST
+def quiz_override_delete(request, course, lesson, override):
+    access = _access(request, course)
+    lesson_obj, quiz = _override_quiz(access, lesson)
+    row = QuizOverride.objects.select_related("user", "quiz__lesson__course").filter(quiz=quiz, pk=id_or_404(override)).first()
+    if row is not None:  # a second click finds it gone: nothing to do
+        services.studio_quiz_override_delete(override=row, actor=request.user)
+        messages.success(request, _("Removed: the usual dates apply again."))
+    return redirect("courses:studio:quiz_overrides", course=access.course.slug, lesson=lesson_obj.slug)
+
+
 # --- Lessons -------------------------------------------------------------------------------------
 
 
@@ -640,7 +717,7 @@ def enrollment_action(request, course, user_id):
                     changed = services.studio_enrollment_update(enrollment=enrollment, actor=request.user, **form.cleaned_data)
                     messages.success(request, _("Saved.") if changed else _("Nothing changed."))
                 else:
-                    messages.error(request, _("Choose a role; a group has at most 50 characters."))
+                    messages.error(request, _("Choose a role; a group has at most 50 characters; extra time is from 0 to 300 %."))
     except ActionRefused as exc:
         messages.error(request, str(exc))
     return redirect("courses:studio:people", course=access.course.slug)

@@ -23,7 +23,7 @@ MAY_IMPORT = {
     "gradebook": {"accounts", "courses", "lessons", "quizzes", "discussions"},
     "reminders": {"accounts", "courses", "lessons", "quizzes", "discussions", "notifications", "gradebook"},
     "review": {"accounts", "courses", "lessons", "quizzes", "gradebook", "reminders"},
-    "studio": {"accounts", "courses", "lessons", "quizzes", "discussions", "gradebook", "reminders"},
+    "studio": {"accounts", "courses", "lessons", "quizzes", "notifications", "discussions", "gradebook", "reminders"},
     "lti": {"accounts", "courses", "lessons", "quizzes", "gradebook"},
     "demo": {"accounts", "courses", "lessons", "quizzes", "notifications", "discussions", "gradebook", "reminders", "review"},
     "coursesite": {"accounts", "courses", "lessons", "quizzes", "notifications", "discussions", "gradebook", "reminders",

@@ -25,6 +25,7 @@ from gradebook.selectors.frame import (
     GradebookFrame,
     LessonColumn,
     frame_fingerprint,
+    student_fingerprint,
     gradebook_frame,
     grading_scheme_for,
     scheme_from_record,
@@ -49,7 +50,7 @@ from gradebook.selectors.student import (
 __all__ = [
     "AT_RISK_BELOW", "ATTEMPT_FIELDS", "INACTIVE_AFTER",
     "Gradebook", "GradebookFrame", "GradebookPage", "LessonColumn", "RiskReason", "StudentRow", "StudentStanding",
-    "activity_annotations", "build_student_grade", "frame_fingerprint", "grade_from_standing",
+    "activity_annotations", "build_student_grade", "frame_fingerprint", "student_fingerprint", "grade_from_standing",
     "gradebook_frame", "gradebook_page", "gradebook_rows", "gradebook_stream", "gradebook_values_stream", "grading_scheme_for", "idle_since_annotation",
     "last_activity_of", "override_history", "quiz_statistics_for", "risk_reasons", "scheme_from_record",
     "student_enrollment", "student_posts", "student_standing", "students_at_risk",

@@ -81,6 +81,7 @@ def build_student_grade(
     participation: dict[int, Participation],
     overrides: dict[str, Decimal],
     review: tuple[int, int] | None = None,
+    user_id: int | None = None,
 ) -> StudentGrade:
     """One student's grade from their rows (any source): attempts by quiz id, participation by lesson id.
 
@@ -94,10 +95,10 @@ def build_student_grade(
         lesson_attempts = attempts.get(column.quiz_id, ()) if column.has_quiz else ()
         part = participation.get(lesson_id)
         is_read = lesson_id in read
-        if not (is_read or lesson_attempts or part):
+        if not (is_read or lesson_attempts or part) and not frame.has_own_due(lesson_id, user_id):
             items.extend(empty[lesson_id])  # most of a class has not started most lessons
             continue
-        work = _lesson_work(frame, column, read=is_read, attempts=lesson_attempts, part=part)
+        work = _lesson_work(frame, column, read=is_read, attempts=lesson_attempts, part=part, user_id=user_id)
         items.extend(lesson_items(work, frame.scheme))
     if review is not None:
         items.append(review_item(ReviewWork(reviewed=review[0], cards=review[1])))
@@ -202,6 +203,7 @@ def gradebook_rows(
             participation=participation.get(user_id, {}),
             overrides=overrides.get(user_id, {}),
             review=review.get(user_id),
+            user_id=user_id,
         )
         last_activity = last_activity_of(enrollment)
         gradebook.rows.append(

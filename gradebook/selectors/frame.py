@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, LessonWork, S
 from gradebook.models import GradingScheme
 from lessons.models import Lesson
 from lessons.selectors import course_lessons
+from quizzes.dates import quiz_dates_exceptions
 from quizzes.models import Question
 
 
@@ -59,9 +60,32 @@ class GradebookFrame:
     now: datetime
     # Per lesson id, the items of a student who has done nothing in it yet: computed once, shared by all.
     empty_items: dict[int, list] = field(default_factory=dict)
+    # (lesson id, user id) -> that student's own due date, where an override gives them one (`quizzes.dates`).
+    own_due: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
 
-    def is_past_due(self, column: LessonColumn) -> bool:
-        return column.due_at is not None and self.now > column.due_at
+    def due_for(self, column: LessonColumn, user_id: int | None = None) -> datetime | None:
+        """When this lesson is due for this student: their own quiz due date if they have one."""
+        if user_id is not None and column.has_quiz and (column.lesson_id, user_id) in self.own_due:
+            return self.own_due[(column.lesson_id, user_id)] or column.due_at
+        return column.due_at
+
+    def is_past_due(self, column: LessonColumn, user_id: int | None = None) -> bool:
+        due_at = self.due_for(column, user_id)
+        return due_at is not None and self.now > due_at
+
+    @property
+    def own_due_users(self) -> set[int]:
+        return {user_id for _lesson_id, user_id in self.own_due}
+
+    def has_own_due(self, lesson_id: int, user_id: int | None) -> bool:
+        return user_id is not None and (lesson_id, user_id) in self.own_due
+
+    def column_for(self, column: LessonColumn, user_id: int) -> LessonColumn:
+        """The column as this student sees it: their own due date in place of the quiz's."""
+        if not self.has_own_due(column.lesson_id, user_id) or not column.has_quiz:
+            return column
+        due_at = self.due_for(column, user_id)
+        return replace(column, due_at=due_at, quiz_due_at=due_at)
 
     @property
     def has_work_past_due(self) -> bool:
@@ -126,7 +150,10 @@ def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_recor
     lessons = (
         course_lessons(course=course, published_only=True)
         .select_related("quiz")
-        .only("pk", "slug", "title", "position", "course_id", "quiz__id", "quiz__due_at", "quiz__grading_method")
+        .only(
+            "pk", "slug", "title", "position", "course_id", "quiz__id", "quiz__grading_method",
+            "quiz__opens_at", "quiz__due_at", "quiz__time_limit_minutes", "quiz__max_attempts",
+        )
         .annotate(
             prompts_total=Count("prompts", filter=Q(prompts__is_active=True), distinct=True),
             questions_total=Count("quiz__questions", filter=gradable, distinct=True),
@@ -135,11 +162,14 @@ def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_recor
     )
     course_end = _course_end(course)
     columns = []
+    quizzes = []
     for lesson in lessons:
         quiz = getattr(lesson, "quiz", None)
         # A quiz without a question cannot be taken, so it cannot be owed either.
         has_quiz = quiz is not None and lesson.questions_total > 0
         quiz_due = quiz.due_at if quiz is not None else None
+        if has_quiz:
+            quizzes.append(quiz)
         columns.append(
             LessonColumn(
                 lesson=lesson,
@@ -156,16 +186,25 @@ def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_recor
     frame = GradebookFrame(
         course=course, scheme_record=record, scheme=scheme_from_record(record), columns=columns, now=now or timezone.now()
     )
+    # Students with their own due date (an override): one query when there is none.
+    lesson_of_quiz = {column.quiz_id: column.lesson_id for column in columns if column.has_quiz}
+    frame.own_due = {
+        (lesson_of_quiz[quiz_id], user_id): dates.due_at
+        for (quiz_id, user_id), dates in quiz_dates_exceptions(quizzes=quizzes).items()
+        if dates.due_at != next(c.quiz_due_at for c in columns if c.quiz_id == quiz_id)
+    }
     for column in columns:
         nothing_done = _lesson_work(frame, column, read=False, attempts=(), part=None)
         frame.empty_items[column.lesson_id] = lesson_items(nothing_done, frame.scheme)
     return frame
 
 
-def _lesson_work(frame: GradebookFrame, column: LessonColumn, *, read: bool, attempts, part) -> LessonWork:
+def _lesson_work(
+    frame: GradebookFrame, column: LessonColumn, *, read: bool, attempts, part, user_id: int | None = None
+) -> LessonWork:
     return LessonWork(
         lesson_id=column.lesson_id,
-        is_past_due=frame.is_past_due(column),
+        is_past_due=frame.is_past_due(column, user_id),
         has_quiz=column.has_quiz,
         grading_method=column.grading_method,
         attempts=tuple(attempts) if column.has_quiz else (),
@@ -197,3 +236,19 @@ def frame_fingerprint(frame: GradebookFrame) -> str:
             column.questions_version,
         )))
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def student_fingerprint(frame: GradebookFrame, user_id: int, course_fingerprint: str | None = None) -> str:
+    """The state one student's standing is computed under: the course's fingerprint and, for a student with
+    their own due dates (an override, `quizzes.dates`), which of those have passed *now*.
+
+    Only that student's standing goes stale when their own date passes; an override's write, or a group
+    change, refreshes its students in its own transaction (`courses.signals`)."""
+    course_fingerprint = course_fingerprint or frame_fingerprint(frame)
+    if user_id not in frame.own_due_users:
+        return course_fingerprint
+    columns = {column.lesson_id: column for column in frame.columns}
+    own = sorted(
+        (lesson_id, frame.is_past_due(columns[lesson_id], user_id)) for lesson_id, owner in frame.own_due if owner == user_id
+    )
+    return hashlib.blake2b(f"{course_fingerprint}\n{own!r}".encode(), digest_size=8).hexdigest()

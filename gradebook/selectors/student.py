@@ -40,6 +40,7 @@ class StudentStanding:
     attempts: dict[int, list[dict]]  # lesson id -> attempt rows (all statuses), in number order
     participation: dict[int, Participation]
     last_activity: datetime | None
+    user_id: int | None = None
 
     def due_next(self) -> list[LessonColumn]:
         """Quizzes with a due date and no submitted attempt, soonest first (overdue ones included)."""
@@ -47,7 +48,9 @@ class StudentStanding:
             lesson_id for lesson_id, rows in self.attempts.items()
             if any(row["status"] == Attempt.Status.SUBMITTED for row in rows)
         }
-        pending = [c for c in self.frame.columns if c.quiz_due_at and c.lesson_id not in submitted]
+        # Each with the student's own due date where an override gives them one.
+        columns = [self.frame.column_for(c, self.user_id) for c in self.frame.columns]
+        pending = [c for c in columns if c.quiz_due_at and c.lesson_id not in submitted]
         return sorted(pending, key=lambda c: c.quiz_due_at)
 
     @property
@@ -91,6 +94,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
         frame, read=set(read_at), attempts=_by_quiz(tuple(row[f] for f in ATTEMPT_FIELDS) for row in attempt_rows),
         participation=participation, overrides=overrides,
         review=course_participation(course_id=course.pk, user_ids=[user.pk]).get(user.pk),
+        user_id=user.pk,
     )
     # The one rule of `gradebook.selectors.activity`, for this enrolment (None for someone not enrolled).
     enrollment = Enrollment.objects.filter(course=course, user=user).annotate(**activity_annotations()).first()
@@ -99,7 +103,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
     )
     return StudentStanding(
         frame=frame, grade=grade, read_at=read_at, attempts=dict(attempts), participation=participation,
-        last_activity=last_activity,
+        last_activity=last_activity, user_id=user.pk,
     )
 
 

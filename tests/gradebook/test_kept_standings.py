@@ -16,16 +16,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from courses.models import Enrollment
-from courses.services import enrollments_bulk_create_from_csv
+from courses.services import enrollment_update, enrollments_bulk_create_from_csv
 from discussions.models import Post, Thread
 from discussions.services import post_create, post_delete, post_hide, post_unhide, thread_create
 from gradebook.models import Standing
-from gradebook.selectors import frame_fingerprint, grade_from_standing, gradebook_frame, gradebook_page, gradebook_rows
+from gradebook.selectors import grade_from_standing, student_fingerprint, gradebook_frame, gradebook_page, gradebook_rows
 from gradebook.services import grade_override_clear, grade_override_set, grading_scheme_update
 from gradebook.standings import standings_fresh_frame, standings_rebuild
 from lessons.services import lesson_mark_read, lesson_mark_unread
-from quizzes.models import Question, Quiz, Response
-from quizzes.services import attempt_save, attempt_start, attempt_submit, quiz_regrade, response_grade_manually
+from quizzes.models import Question, Quiz, QuizOverride, Response
+from quizzes.services import (
+    attempt_save, attempt_start, attempt_submit, quiz_override_delete, quiz_override_save, quiz_regrade, response_grade_manually,
+)
 from review.models import Card
 from review.services import card_review, cards_add_for_attempts, review_settings_set
 from tests.factories import EnrollmentFactory, quiz_from_gift
@@ -48,7 +50,7 @@ def assert_kept_equals_computed(course):
     assert set(kept) == set(computed)
     for user_id, row in computed.items():
         standing = kept[user_id]
-        assert standing.fingerprint == frame_fingerprint(frame)
+        assert standing.fingerprint == student_fingerprint(frame, user_id)
         assert grade_from_standing(standing) == row.grade
         assert standing.last_activity == row.last_activity
     # And the page, filtered and sorted by the database, flags whom the computation flags.
@@ -308,7 +310,7 @@ OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from([
             "submit", "essay", "grade_essay", "read", "unread", "post", "hide", "override", "clear", "scheme", "enrol",
-            "review", "credit",
+            "review", "credit", "own_due", "group_due", "own_due_removed", "regroup",
         ]),
         st.integers(min_value=0, max_value=2),  # which student
         st.integers(min_value=0, max_value=1),  # which lesson
@@ -360,6 +362,19 @@ def test_kept_standings_equal_computed_ones_after_any_history(django_db_blocker,
                 review_one(course, user, right=amount % 2 == 0)
             elif kind == "credit":
                 review_settings_set(course=course, daily_cap=15, participation_credit=amount % 2 == 1)
+            elif kind in ("own_due", "group_due"):
+                # Even: a later due date (the work stops being missing); odd: one that already passed
+                # (given yesterday), so the student owes it while the class does not yet.
+                now = timezone.now()
+                due, given = (now + timedelta(days=amount + 1), now) if amount % 2 == 0 else (now - timedelta(hours=amount), now - timedelta(days=1))
+                target = {"user": user} if kind == "own_due" else {"group": "A"}
+                quiz_override_save(quiz=Quiz.objects.get(lesson=lesson), due_at=due, now=given, **target)
+            elif kind == "own_due_removed":
+                for override in QuizOverride.objects.filter(quiz__lesson=lesson, user=user):
+                    quiz_override_delete(override=override)
+            elif kind == "regroup":
+                enrollment = Enrollment.objects.get(course=course, user=user)
+                enrollment_update(enrollment=enrollment, by=instructor, group="" if enrollment.group else "A")
         assert_kept_equals_computed(course)
         transaction.set_rollback(True)
 

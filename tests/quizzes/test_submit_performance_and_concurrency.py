@@ -56,11 +56,12 @@ def test_submitting_runs_a_constant_number_of_queries(client, django_assert_num_
     kwargs = {"course": lesson.course.slug, "attempt": attempt.pk}
     client.post(reverse("courses:quizzes:take", kwargs=kwargs), full_answers(attempt))
 
-    # 11 for the submit itself (with the live question keys), 12 for the student's kept gradebook standing, refreshed in the same
-    # transaction (course, scheme, lessons, row lock, the student's activity, reading, attempts, posts,
-    # overrides, upsert, and the review participation credit asked of the review app through `courses.signals`),
-    # 1 for the LMS courses that receive the score (LTI outbox, none here): the same at any quiz length.
-    with django_assert_num_queries(24):
+    # 13 for the submit itself (with the live question keys, and the student's own due date: their enrolment and
+    # overrides, `quizzes.dates`), 13 for the student's kept gradebook standing, refreshed in the same
+    # transaction (course, scheme, lessons, the quizzes' overrides, row lock, the student's activity, reading, attempts,
+    # posts, grade overrides, upsert, and the review participation credit asked of the review app through
+    # `courses.signals`), 1 for the LMS courses that receive the score (LTI outbox, none here): the same at any quiz length.
+    with django_assert_num_queries(27):
         response = client.post(reverse("courses:quizzes:confirm", kwargs=kwargs))
 
     assert response.status_code == 302

@@ -15,7 +15,7 @@ from courses.models import Enrollment
 from discussions.models import Post, Thread
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
-from quizzes.models import Question
+from quizzes.models import Question, QuizOverride
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
@@ -103,6 +103,9 @@ MATRIX = {
     "courses:studio:quiz": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_export": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_settings": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_overrides": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:studio:quiz_override": ("get", ["course", "lesson", "override"], staff_only(200)),
+    "courses:studio:quiz_override_delete": ("post", ["course", "lesson", "override"], {**staff_only(302), "assistant": 403}),
     "courses:studio:question": ("get", ["course", "lesson", "question"], staff_only(200)),
     "courses:studio:question_action": ("post", ["course", "lesson", "question"], {**staff_only(302), "assistant": 403}),
     "courses:studio:question_new": ("get", ["course", "lesson"], staff_only(200)),
@@ -166,6 +169,7 @@ REACHES_THE_LESSON = {
     "courses:discussions:follow", "courses:discussions:post_edit", "courses:discussions:post_delete",
     "courses:discussions:post_moderate", "courses:discussions:post_history", "courses:gradebook:quiz",
     "courses:studio:quiz", "courses:studio:quiz_export", "courses:studio:quiz_settings", "courses:studio:question",
+    "courses:studio:quiz_overrides", "courses:studio:quiz_override", "courses:studio:quiz_override_delete",
     "courses:studio:question_action", "courses:studio:lesson", "courses:studio:lesson_action",
     "courses:studio:question_new", "courses:studio:question_delete", "courses:studio:quiz_trash",
     "courses:studio:question_restore",
@@ -236,6 +240,7 @@ def world(db):
     values["trashed_question"] = Question.objects.create(
         quiz=quiz, key="corbeille", title="Corbeille", position=99, type="essay", text="?", is_active=False,
         retired_at=timezone.now()).pk
+    values["override"] = QuizOverride.objects.create(quiz=quiz, user=people["other_student"], max_attempts=3).pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
     values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
