@@ -15,7 +15,7 @@ class QuizzesConfig(AppConfig):
         audit_words_register(
             actions=[Action.QUESTION_EDIT, Action.QUESTION_HIDE, Action.QUESTION_SHOW, Action.QUESTION_DELETE], model=Question,
             labels={"new_version": _("new version"), "lesson": _("lesson"), "options": _("answer options")},
-            kinds={"new_version": "bool", "options": lambda options: ", ".join(sorted(str(k) for k, v in dict(options).items() if v)) or "—"},
+            kinds={"new_version": "bool", "options": _short_answer_options_text},
         )
         audit_words_register(
             actions=[Action.QUIZ_IMPORT],
@@ -30,3 +30,13 @@ class QuizzesConfig(AppConfig):
         )
 
         from quizzes import receivers  # noqa: F401  (the to-do list and the lesson page's due date)
+
+def _short_answer_options_text(options) -> str:
+    """A short answer's grading options in words (« accents ignorés : oui, article facultatif : non »)."""
+    from django.utils.translation import gettext
+
+    names = {"accent_insensitive": gettext("accents ignored"), "articles_optional": gettext("leading article optional")}
+    return ", ".join(
+        gettext("%(label)s: %(value)s") % {"label": names.get(key, key), "value": gettext("yes") if value else gettext("no")}
+        for key, value in dict(options or {}).items()
+    )

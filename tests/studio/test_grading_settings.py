@@ -128,6 +128,14 @@ def test_values_are_formatted_dates_booleans_choices_and_decimal_commas(db):
     assert "30 nov. 2026, 23:59 → 7 déc. 2026, 23:59" in text and "due_at" not in text and "highest" not in text
     scheme_line = AuditEntry(action=AuditEntry.Action.GRADING_SCHEME, changes={"late_penalty_percent": ["0.00", "2.50"]})
     assert changes_text(scheme_line) == "Pénalité de retard (%)\u00a0: 0 → 2,50"
+    edit_line = AuditEntry(action=AuditEntry.Action.QUESTION_EDIT, changes={
+        "new_version": True, "options": {"accent_insensitive": False, "articles_optional": True},
+    })
+    assert changes_text(edit_line) == (
+        "Nouvelle version\u00a0: oui · Options de réponse\u00a0: accents ignorés\u00a0: non, article en tête facultatif\u00a0: oui"
+    )
+    enrol_line = AuditEntry(action=AuditEntry.Action.ENROLLMENT_EDIT, changes={"role": ["student", "ta"]})
+    assert changes_text(enrol_line) == "Rôle\u00a0: Étudiant·e → Auxiliaire d’enseignement"
 
 
 @pytest.mark.parametrize("size", [3, 30])
