@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0004_audit_into_course_trail'),
+        ('quizzes', '0005_i24b_question_retired_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
