@@ -163,3 +163,4 @@ def test_the_review_settings_page_explains_the_credit_in_french(world):
     course, client = world["course"], world["client"]
     page = client.get(reverse("courses:review:settings", kwargs={"course": course.slug})).content.decode()
     assert "Quand le crédit est activé" in page and "When the credit is on" not in page
+    assert f'href="{scheme_url(course)}"' in page  # the one grading-settings page, with its preview
