@@ -6,6 +6,7 @@ Run by hand on PostgreSQL (it prints figures; nothing asserts on time):
     BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/15 \
         .venv/bin/python bench/scheme_change.py
     BENCH_STUDENTS=2000 BENCH_WORKERS=1 ... bench/scheme_change.py
+    BENCH_SEEDED=100 ... bench/scheme_change.py     # seed_demo for 100, copies for the rest: faster on a busy machine
 
 It builds a throw-away test database with bench/gradebook.py's course (30 quizzes) and cohort (seed_demo up to
 1,000 students, copies beyond), starts BENCH_WORKERS (2) `celery worker` processes on it and on the broker of
