@@ -64,7 +64,8 @@ class Enrollment(models.Model):
     # An accommodation plan's « temps supplémentaire »: every timed quiz of the course gives this much more
     # time (33 = +33 %). Read only through `quizzes.dates`, the one rule of a student's quiz dates.
     extra_time_percent = models.PositiveSmallIntegerField(
-        _("extra time (%)"), default=0, help_text=_("Extra time on every timed quiz of the course, e.g. 33 for +33 %.")
+        # db_default too: rows written by code that predates the column (older migrations' states) get 0.
+        _("extra time (%)"), default=0, db_default=0, help_text=_("Extra time on every timed quiz of the course, e.g. 33 for +33 %.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

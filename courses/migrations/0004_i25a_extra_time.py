@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrollment',
             name='extra_time_percent',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Extra time on every timed quiz of the course, e.g. 33 for +33 %.', verbose_name='extra time (%)'),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0, help_text='Extra time on every timed quiz of the course, e.g. 33 for +33 %.', verbose_name='extra time (%)'),
         ),
         migrations.AlterField(
             model_name='auditentry',
