@@ -153,9 +153,10 @@ def test_course_page_and_my_courses_hold_their_query_count(client, django_assert
     course, student = _class_of(size, now)
     client.force_login(student)
 
-    # Session, user, enrolment+course, lessons, progress, unread notifications, quizzes not submitted, review cards.
-    with django_assert_num_queries(8):
+    # Session, user, enrolment+course, lessons, progress, unread notifications, quizzes not submitted, the
+    # student's own dates (overrides, extra time: 2), review cards.
+    with django_assert_num_queries(10):
         assert client.get(reverse("courses:detail", kwargs={"course": course.slug})).status_code == 200
-    # Session, user, enrolments+courses, unread notifications, quizzes not submitted, review cards.
-    with django_assert_num_queries(6):
+    # Session, user, enrolments+courses, unread notifications, quizzes not submitted, own dates (2), review cards.
+    with django_assert_num_queries(8):
         assert client.get(reverse("courses:my_courses")).status_code == 200

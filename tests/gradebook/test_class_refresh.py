@@ -168,6 +168,6 @@ def test_the_progress_page_runs_a_constant_number_of_queries(client, big_class, 
     grading_scheme_update(course=course, late_penalty_percent=5)
     client.force_login(instructor)
     # Session, user, enrolment+course, scheme, lessons, stale standings, class size, the header's notifications.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = gradebook(client, course)
     assert "(0/5)" in response.content.decode()

@@ -152,7 +152,7 @@ def test_the_settings_page_and_its_preview_hold_a_constant_number_of_queries(dja
     # The same four, then the frame (scheme, lessons), the stale standings (none), the kept standings; the
     # reference computation under the proposed scheme: lessons, students, reading, attempts, posts, review
     # credit, overrides; and the unread notifications of the page's header.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.post(scheme_url(course), {**SCHEME, "preview": "1"})
     assert len(response.context["preview"].changes) == size + 1
     assert all(change.after is not None for change in response.context["preview"].changes)
