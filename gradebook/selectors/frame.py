@@ -13,8 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
-from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
-from gradebook.models import GradingScheme
+from gradebook.computation import (
+    MANUAL_PREFIX, REVIEW_KEY, TOTAL_KEY, Category, LessonWork, ManualWork, Scheme, custom_category_key, item_key,
+    lesson_items, letter_scale_from_json, manual_key,
+)
+from gradebook.models import GradingScheme, ManualItem
 from lessons.models import Lesson
 from lessons.selectors import course_lessons
 from quizzes.models import Question
@@ -48,6 +51,35 @@ class LessonColumn:
         return cells
 
 
+@dataclass(frozen=True)
+class ManualColumn:
+    """An instructor's manual item (`gradebook.models.ManualItem`) as the grid and the computation see it."""
+
+    item_id: int
+    title: str
+    category: str  # "quiz", "participation", "reading" or "custom:<id>"
+    category_title: str
+    category_weight: int
+    weight: int
+    max_points: Decimal
+    due_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return manual_key(self.item_id)
+
+    def work(self, *, past_due: bool, points: Decimal | None = None) -> ManualWork:
+        return ManualWork(
+            item_id=self.item_id, category=self.category, weight=self.weight, max_points=self.max_points,
+            is_past_due=past_due, points=points,
+        )
+
+
+BUILTIN_TITLES = {
+    Category.QUIZ: _("Quizzes"), Category.PARTICIPATION: _("Discussion participation"), Category.READING: _("Lessons read"),
+}
+
+
 @dataclass
 class GradebookFrame:
     """What the course asks of every student: the scheme and each lesson's items and due date."""
@@ -57,15 +89,19 @@ class GradebookFrame:
     scheme: Scheme
     columns: list[LessonColumn]
     now: datetime
+    manual_columns: list[ManualColumn] = field(default_factory=list)
     # Per lesson id, the items of a student who has done nothing in it yet: computed once, shared by all.
     empty_items: dict[int, list] = field(default_factory=dict)
 
-    def is_past_due(self, column: LessonColumn) -> bool:
+    def is_past_due(self, column: LessonColumn | ManualColumn) -> bool:
         return column.due_at is not None and self.now > column.due_at
 
     @property
     def has_work_past_due(self) -> bool:
         return any(self.is_past_due(column) for column in self.columns)
+
+    def manual_work(self, column: ManualColumn, points: Decimal | None = None) -> ManualWork:
+        return column.work(past_due=self.is_past_due(column), points=points)
 
     @property
     def quiz_lessons(self) -> dict[int, int]:
@@ -77,6 +113,9 @@ class GradebookFrame:
             return str(_("Course total"))
         if key == REVIEW_KEY:
             return str(_("Participation – Reviews"))
+        if key.startswith(MANUAL_PREFIX + ":"):
+            manual = next((c for c in self.manual_columns if c.key == key), None)
+            return manual.title if manual else key
         category, _sep, lesson_id = key.partition(":")
         column = next((c for c in self.columns if str(c.lesson_id) == lesson_id), None)
         title = column.lesson.title if column else lesson_id
@@ -86,11 +125,14 @@ class GradebookFrame:
         return f"{label} – {title}"
 
     def item_keys(self) -> list[str]:
+        """The lessons' cells of a row (the items an override may replace; manual items are entered as they are)."""
         return [key for column in self.columns for _category, key in column.cells()]
 
 
-def scheme_from_record(record: GradingScheme) -> Scheme:
+def scheme_from_record(record: GradingScheme, manual_columns: list[ManualColumn] = ()) -> Scheme:
+    extra = {c.category: Decimal(c.category_weight) for c in manual_columns if c.category.startswith("custom:")}
     return Scheme(
+        extra_weights=tuple(extra.items()),
         quiz_weight=Decimal(record.quiz_weight),
         participation_weight=Decimal(record.participation_weight),
         reading_weight=Decimal(record.reading_weight),
@@ -113,8 +155,24 @@ def _course_end(course: Course) -> datetime | None:
     return datetime.combine(course.ends_on, time(23, 59, 59), tzinfo=zone)
 
 
+def manual_columns_for(*, course: Course) -> list[ManualColumn]:
+    """The course's manual items with their category: one query."""
+    columns = []
+    for item in ManualItem.objects.filter(course=course).select_related("category").order_by("position", "pk"):
+        if item.category_id is not None:
+            category, title, weight = custom_category_key(item.category_id), item.category.title, item.category.weight
+        else:
+            category, title, weight = item.builtin_category, str(BUILTIN_TITLES[item.builtin_category]), None
+        columns.append(ManualColumn(
+            item_id=item.pk, title=item.title, category=category, category_title=title,
+            category_weight=weight if weight is not None else 0, weight=item.weight, max_points=item.max_points,
+            due_at=item.due_at,
+        ))
+    return columns
+
+
 def gradebook_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
-    """The scheme and the published lessons with their quiz and prompt count: two queries.
+    """The scheme, the published lessons with their quiz and prompt count, and the manual items: three queries.
 
     An unpublished lesson asks nothing of students yet (they cannot open it), so it has no column
     and counts in no total; publishing it changes the frame, and so the kept standings.
@@ -151,8 +209,10 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
                 questions_version=lesson.questions_version,
             )
         )
+    manual = manual_columns_for(course=course)
     frame = GradebookFrame(
-        course=course, scheme_record=record, scheme=scheme_from_record(record), columns=columns, now=now or timezone.now()
+        course=course, scheme_record=record, scheme=scheme_from_record(record, manual), columns=columns,
+        now=now or timezone.now(), manual_columns=manual,
     )
     for column in columns:
         nothing_done = _lesson_work(frame, column, read=False, attempts=(), part=None)
@@ -185,9 +245,11 @@ def frame_fingerprint(frame: GradebookFrame) -> str:
     parts = [
         repr([getattr(record, name) for name in (
             "quiz_weight", "participation_weight", "reading_weight", "full_participation_percent",
-            "replies_only_percent", "late_penalty_percent", "letter_scale",
+            "replies_only_percent", "late_penalty_percent", "letter_scale", "extra_weight",
         )]),
     ]
+    for manual in frame.manual_columns:
+        parts.append(repr((manual, frame.is_past_due(manual))))
     for column in frame.columns:
         parts.append(repr((
             column.lesson_id, column.quiz_id, column.grading_method, column.due_at and column.due_at.isoformat(),
