@@ -63,10 +63,9 @@ def gradebook_index(request, course):
     if review_column:
         keys = [*keys, REVIEW_KEY]
     manual_columns = result.frame.manual_columns
-    table = [
-        (row, [row.grade.items.get(key) for key in keys], [(column, row.grade.items.get(column.key)) for column in manual_columns])
-        for row in page.object_list
-    ]
+    table = [(row, [row.grade.items.get(key) for key in keys]) for row in page.object_list]
+    for row in page.object_list:
+        row.manual_cells = [(column, row.grade.items.get(column.key)) for column in manual_columns]
     compact = _flag(request, "compact")
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,7 @@ from courses.models import Enrollment
 from discussions.models import Post, Thread
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
+from gradebook.models import ManualItem
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
@@ -94,6 +95,11 @@ MATRIX = {
     "courses:gradebook:settings": ("get", ["course"], {**staff_only(200), "assistant": 403}),
     "courses:gradebook:student": ("get", ["course", "user_id"], staff_only(200)),
     "courses:gradebook:quiz": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:gradebook:csv_fr": ("get", ["course"], staff_only(200)),
+    # Manual items and their grades: the instructor's (teaching assistants read the grid only).
+    "courses:gradebook:items": ("get", ["course"], {**staff_only(200), "assistant": 403}),
+    "courses:gradebook:item": ("get", ["course", "item_id"], {**staff_only(200), "assistant": 403}),
+    "courses:gradebook:item_grade": ("post", ["course", "item_id"], {**staff_only(200), "assistant": 403}),
     "courses:studio:index": ("get", ["course"], staff_only(200)),
     "courses:studio:quiz": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_export": ("get", ["course", "lesson"], staff_only(200)),
@@ -137,7 +143,13 @@ POST_DATA = {
     "set_language": {"language": "en", "next": "/"},
     "courses:studio:question_action": {"action": "hide"},
     "courses:studio:enrollment": {"action": "save", "role": "student"},
+    "courses:gradebook:item_grade": lambda values: {"student": values["user_id"], "points": "5"},
 }
+
+
+def post_data(name, values) -> dict:
+    data = post_data(name, values)
+    return data(values) if callable(data) else data
 
 
 # The unpublished-lesson dimension: with the world's lesson unpublished, every URL that reaches the lesson or
@@ -166,6 +178,7 @@ NOT_ABOUT_ONE_LESSON = {
     "courses:review:index", "courses:review:settings", "courses:studio:invitations_resend", "invitation_accept",
     "invitation_renew", "lti:register", "lti:registration_url", "lti:score_resend", "oidc_authentication_callback",
     "oidc_authentication_init", "oidc_refused", "favicon", "courses:studio:enrolment_import",
+    "courses:gradebook:csv_fr", "courses:gradebook:items", "courses:gradebook:item", "courses:gradebook:item_grade",
 }
 
 
@@ -214,6 +227,7 @@ def world(db):
     }
     values["question"] = quiz.questions.first().pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
+    values["item_id"] = ManualItem.objects.create(course=course, title="Projet", builtin_category="quiz", max_points=20).pk
     values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
 
@@ -268,7 +282,7 @@ def test_each_role_gets_the_expected_answer(world, name, role):
     if role != "anonymous":
         client.force_login(people[role])
 
-    response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = getattr(client, method)(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == expected[role], f"{method.upper()} {name} as {role}"
 
@@ -285,7 +299,7 @@ def test_an_unpublished_lesson_is_not_found_by_students_and_unchanged_for_staff(
     if role != "anonymous":
         client.force_login(people[role])
 
-    response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = getattr(client, method)(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == expected_when_unpublished(name, role), f"{method.upper()} {name} as {role}, lesson unpublished"
 
@@ -303,7 +317,7 @@ def test_every_post_needs_a_csrf_token(world, name):
     staff_post = "moderate" in name or "regrade" in name or name.startswith(("courses:studio:", "lti:"))
     client.force_login(people["instructor"] if staff_post else people["student"])
 
-    response = client.post(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = client.post(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == 403
 
@@ -329,6 +343,7 @@ ID_PARAMETERS = {
     "courses:quizzes:essays": [("post", "response")],
     "courses:gradebook:index": [("get", "page"), ("get", "group")],
     "courses:gradebook:student": [("get", "item"), ("post", "item")],
+    "courses:gradebook:item_grade": [("post", "student")],
 }
 
 
@@ -349,7 +364,7 @@ def test_junk_ids_in_urls_are_not_found(world, name, role, junk):
     client.force_login(people[role])
 
     for key in set(keys) - NOT_ID_KEYS:
-        response = getattr(client, method)(url_with_id(name, keys, values, key, junk), POST_DATA.get(name, {}))
+        response = getattr(client, method)(url_with_id(name, keys, values, key, junk), post_data(name, values))
         assert response.status_code in (403, 404), f"{method.upper()} {name} with {key}={junk!r} as {role}"
 
 
@@ -366,7 +381,7 @@ def test_junk_ids_in_queries_and_forms_never_cause_a_server_error(world, name, j
         if method == "get":
             response = client.get(url, {parameter: junk})
         else:
-            response = client.post(url, {**POST_DATA.get(name, {}), parameter: junk, "body": "Texte", "score": "1"})
+            response = client.post(url, {**post_data(name, values), parameter: junk, "body": "Texte", "score": "1"})
         assert response.status_code < 500, f"{method.upper()} {name} with {parameter}={junk!r}"
         assert response.status_code in (200, 302, 400, 404), f"{method.upper()} {name} with {parameter}={junk!r}"
 
