@@ -155,6 +155,7 @@ def student_detail(request, course, user_id):
         "log": [(entry, labels.get(entry.item_key, entry.item_key)) for entry in log],
         "form": form,
         "can_override": access.is_instructor,
+        **_manual_context(standing),
     }
     return render(request, "gradebook/student.html", context)
 
@@ -261,8 +262,21 @@ def student_progress(request, course):
         **progress_page_extras(course=access.course, user=request.user),  # the apps above: the review summary
         # The reviews' participation item, when the credit is on and the student has cards.
         "review_item": standing.grade.items.get(REVIEW_KEY),
+        **_manual_context(standing),
     }
     return render(request, "gradebook/progress.html", context)
+
+
+def _manual_context(standing) -> dict:
+    """The manual items of one student's standing, and the course's own categories with the student's mean."""
+    frame, grade = standing.frame, standing.grade
+    own = dict.fromkeys(
+        (c.category, c.category_title, c.category_weight) for c in frame.manual_columns if c.category.startswith("custom:")
+    )
+    return {
+        "manual_rows": [(column, grade.items.get(column.key)) for column in frame.manual_columns],
+        "own_categories": [(title, weight, grade.category_so_far.get(key)) for key, title, weight in own],
+    }
 
 
 

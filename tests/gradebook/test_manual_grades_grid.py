@@ -202,3 +202,16 @@ def test_the_compact_toggle_lives_in_the_url_and_keeps_the_filters(client, world
     assert "gb-compact" in html
     assert 'href="?sort=-total" data-testid="compact-toggle"' in html
     assert 'href="?sort=-total&amp;compact=1" data-testid="compact-toggle"' in client.get(url, {"sort": "-total"}).content.decode()
+
+
+def test_the_student_sees_their_manual_grades_and_the_courses_own_category_on_the_progress_page(client, world):
+    course, instructor, _lessons, helene, bruno, item = world
+    manual_grade_set(item=item, student=helene, points="17.5", actor=instructor)
+    manual_grade_set(item=item, student=bruno, points="4", actor=instructor)
+    client.force_login(helene)
+
+    html = client.get(reverse("courses:progress", kwargs={"course": course.slug}), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "17,5 / 20 (87,5" in html
+    assert "4 / 20" not in html  # only one's own
+    assert "Projet d&#x27;équipe</th><td>20&nbsp;%</td><td>87,50" in html
