@@ -148,7 +148,7 @@ POST_DATA = {
 
 
 def post_data(name, values) -> dict:
-    data = post_data(name, values)
+    data = POST_DATA.get(name, {})
     return data(values) if callable(data) else data
 
 
