@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from gradebook.forms import (
 from gradebook.models import GradeCategory, ManualItem
 from gradebook.selectors.frame import BUILTIN_TITLES
 from gradebook.templatetags.gradebook_tags import percent
+from gradebook.templatetags.gradebook_tags import points as points_text
 from gradebook.histogram import histogram_bars
 from gradebook.standings import standings_fresh_frame
 from gradebook.signals import progress_page_extras, quiz_statistics_extras
@@ -414,7 +414,7 @@ def manual_grade_cell(request, course, item_id):
         "item": item.key,
         "previous": _plain(change.old),
         "points": _plain(change.new),
-        "shown": number_format(change.new) if change.new is not None else "",
+        "shown": points_text(change.new),
         "total": percent(standing.total_so_far, 2) if standing else "",
         "letter": standing.letter if standing else "",
     })

@@ -34,7 +34,14 @@
     status.classList.toggle("text-danger", !!isError);
   }
 
+  // One save at a time, in the order typed: a quick Enter, Enter never races two writes (or an undo its save).
+  var queue = Promise.resolve(true);
   function save(input, points, remember) {
+    queue = queue.then(function () { return send(input, points, remember); });
+    return queue;
+  }
+
+  function send(input, points, remember) {
     var data = new FormData();
     data.append("student", input.dataset.student);
     data.append("points", points);
