@@ -81,6 +81,11 @@ class GradingSchemeForm(forms.Form):
 
     WEIGHTS = ("quiz_weight", "participation_weight", "reading_weight")
 
+    def __init__(self, *args, extra_weight: int = 0, **kwargs):
+        # The weight the course's own categories take (`GradingScheme.extra_weight`): the three share the rest.
+        super().__init__(*args, **kwargs)
+        self.extra_weight = extra_weight
+
     @classmethod
     def initial_from(cls, scheme: GradingScheme) -> dict:
         initial = {name: getattr(scheme, name) for name in cls.base_fields if name != "letter_scale"}
@@ -93,7 +98,12 @@ class GradingSchemeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         weights = [cleaned.get(name) for name in self.WEIGHTS]
-        if all(w is not None for w in weights) and sum(weights) != 100:
+        if all(w is not None for w in weights) and sum(weights) + self.extra_weight != 100:
+            if self.extra_weight:
+                raise ValidationError(
+                    _("The weights must add up to 100 (the course's own categories take %(extra)d)."),
+                    params={"extra": self.extra_weight},
+                )
             raise ValidationError(_("The three weights must add up to 100."))
         return cleaned
 

@@ -232,7 +232,7 @@ def scheme_settings(request, course):
     access = course_access(user=request.user, slug=course, roles=INSTRUCTOR_ONLY)
     scheme = grading_scheme_ensure(course=access.course)
     if request.method == "POST":
-        form = GradingSchemeForm(request.POST)
+        form = GradingSchemeForm(request.POST, extra_weight=scheme.extra_weight)
         if form.is_valid():
             try:
                 grading_scheme_update(course=access.course, actor=request.user, **form.cleaned_data)
@@ -242,7 +242,7 @@ def scheme_settings(request, course):
                 messages.success(request, _("Grading scheme saved."))
                 return redirect("courses:gradebook:index", course=access.course.slug)
     else:
-        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(scheme))
+        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(scheme), extra_weight=scheme.extra_weight)
     return render(request, "gradebook/settings.html", {"access": access, "course": access.course, "form": form})
 
 

@@ -66,7 +66,7 @@ def test_a_category_holding_items_cannot_be_removed(world):
     course, instructor, _lessons, _alice, _bob = world
     team_project(course, instructor)
 
-    with pytest.raises(GradebookError, match="items"):
+    with pytest.raises(GradebookError, match="contient des éléments"):
         grade_categories_save(
             course=course, actor=instructor, quiz_weight=70, participation_weight=20, reading_weight=10, categories=[]
         )
@@ -109,12 +109,12 @@ def test_points_are_checked_against_the_maximum_and_a_comma_is_a_decimal_point(w
 
     with pytest.raises(GradebookError, match="maximum"):
         manual_grade_set(item=item, student=alice, points="21", actor=instructor)
-    with pytest.raises(GradebookError, match="not a number"):
+    with pytest.raises(GradebookError, match="n’est pas un nombre"):
         manual_grade_set(item=item, student=alice, points="beaucoup", actor=instructor)
     manual_grade_set(item=item, student=alice, points="17,5", actor=instructor)
 
     assert ManualGrade.objects.get(item=item, student=alice).points == Decimal("17.50")
-    with pytest.raises(GradebookError, match="above"):
+    with pytest.raises(GradebookError, match="dépassent ce maximum"):
         manual_item_save(course=course, actor=instructor, item=item, title=item.title, category=f"custom:{item.category_id}", max_points="15")
 
 
@@ -145,8 +145,8 @@ def test_a_csv_with_a_bad_line_saves_nothing_and_names_the_line(world):
         manual_grades_import(course=course, actor=instructor, text=text)
 
     assert len(refused.value.errors) == 2
-    assert refused.value.errors[0].startswith("Line 3") and "maximum" in refused.value.errors[0]
-    assert refused.value.errors[1].startswith("Line 4") and "inconnu" in refused.value.errors[1]
+    assert refused.value.errors[0].startswith("Ligne 3") and "maximum" in refused.value.errors[0]
+    assert refused.value.errors[1].startswith("Ligne 4") and "inconnu" in refused.value.errors[1]
     assert not ManualGrade.objects.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.MANUAL_ITEM_GRADE).exists()
 
@@ -176,7 +176,7 @@ def test_an_unknown_item_column_is_refused_on_line_1(world):
     with pytest.raises(ImportRefused) as refused:
         manual_grades_import(course=course, actor=instructor, text="username,Examen\nalice,10\n")
 
-    assert refused.value.errors == ["Line 1: no manual item is titled “Examen”."]
+    assert refused.value.errors == ["Ligne 1\u00a0: aucun élément noté à la main ne s’intitule «\u00a0Examen\u00a0»."]
 
 
 def test_the_kept_standing_equals_the_computed_one_after_manual_writes(world):
@@ -211,3 +211,18 @@ def test_manual_items_page_adds_a_category_and_an_item(client, world):
                                  "weight": 1, "max_points": "20"})
     assert response.status_code == 302
     assert ManualItem.objects.get(course=course).category == category
+
+
+def test_the_scheme_settings_page_counts_the_courses_own_categories_in_the_sum(client, world):
+    course, instructor, _lessons, _alice, _bob = world
+    team_project(course, instructor)  # quizzes 50, participation 20, reading 10, project 20
+    client.force_login(instructor)
+    url = reverse("courses:gradebook:settings", kwargs={"course": course.slug})
+    fields = {"participation_weight": 20, "reading_weight": 10, "full_participation_percent": 100,
+              "replies_only_percent": 50, "late_penalty_percent": 0, "letter_scale": "A 80\nB 60\nE 0"}
+
+    refused = client.post(url, {**fields, "quiz_weight": 70})
+    assert "20" in refused.content.decode() and GradingScheme.objects.get(course=course).quiz_weight == 50
+
+    assert client.post(url, {**fields, "quiz_weight": 40, "reading_weight": 20}).status_code == 302
+    assert GradingScheme.objects.get(course=course).reading_weight == 20
