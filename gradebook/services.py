@@ -261,9 +261,15 @@ def _points(value, *, maximum: Decimal | None = None) -> Decimal:
         raise GradebookError(_("Points are between 0 and the item's maximum."))
     if maximum is not None and number > maximum:
         raise GradebookError(_("%(points)s is more than the maximum of %(max)s.") % {
-            "points": number_format(number), "max": number_format(maximum),
+            "points": _shown(number), "max": _shown(maximum),
         })
     return number
+
+
+def _shown(number: Decimal) -> str:
+    """17.50 as "17,5" in French, 20.00 as "20": as the instructor would write it."""
+    exact = number.to_integral_value() if number == number.to_integral_value() else number.normalize()
+    return number_format(exact)
 
 
 @transaction.atomic
