@@ -297,6 +297,7 @@ def manual_item_save(
             raise GradebookError(_("Some grades are above that maximum: change them first."))
     if duplicate.exists():
         raise GradebookError(_("Another item already has that title."))
+    grading_scheme_ensure(course=course)  # the frame learns from the saved scheme that the course has items
     if item is None:
         item = ManualItem(course=course, position=ManualItem.objects.filter(course=course).count())
     changes = changes_apply(item, {

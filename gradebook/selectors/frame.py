@@ -8,7 +8,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,12 +172,19 @@ def manual_columns_for(*, course: Course) -> list[ManualColumn]:
 
 
 def gradebook_frame(*, course: Course, now: datetime | None = None) -> GradebookFrame:
-    """The scheme, the published lessons with their quiz and prompt count, and the manual items: three queries.
+    """The scheme, the published lessons with their quiz and prompt count: two queries, and one more for the
+    manual items when the course has any.
 
     An unpublished lesson asks nothing of students yet (they cannot open it), so it has no column
     and counts in no total; publishing it changes the frame, and so the kept standings.
     """
-    record = grading_scheme_for(course=course)
+    # The scheme says whether the course has manual items (`manual_item_save` makes sure it is saved first):
+    # a course without any pays no query for them.
+    record = (
+        GradingScheme.objects.filter(course=course)
+        .annotate(has_manual_items=Exists(ManualItem.objects.filter(course=OuterRef("course"))))
+        .first()
+    ) or GradingScheme(course=course)
     gradable = Q(quiz__questions__is_active=True) & ~Q(quiz__questions__type=Question.Type.DESCRIPTION)
     lessons = (
         course_lessons(course=course, published_only=True)
@@ -209,7 +216,7 @@ def gradebook_frame(*, course: Course, now: datetime | None = None) -> Gradebook
                 questions_version=lesson.questions_version,
             )
         )
-    manual = manual_columns_for(course=course)
+    manual = manual_columns_for(course=course) if getattr(record, "has_manual_items", False) else []
     frame = GradebookFrame(
         course=course, scheme_record=record, scheme=scheme_from_record(record, manual), columns=columns,
         now=now or timezone.now(), manual_columns=manual,

@@ -197,18 +197,18 @@ def test_gradebook_page_and_export_run_a_constant_number_of_queries(client, djan
     client.force_login(instructor)
 
     url = reverse("courses:gradebook:index", kwargs={"course": course.slug})
-    # Session, user, enrolment+course, scheme, lessons, manual items, stale standings (none), count, page, groups,
+    # Session, user, enrolment+course, scheme, lessons, stale standings (none), count, page, groups,
     # class size (when filtered), the header's notifications: the database sorts, filters and pages.
     for params, queries in (
-        ({}, 11), ({"sort": "-total"}, 11), ({"sort": "-total", "risk": "1"}, 12), ({"sort": "flags", "q": "élise", "group": "G1"}, 12),
+        ({}, 10), ({"sort": "-total"}, 10), ({"sort": "-total", "risk": "1"}, 11), ({"sort": "flags", "q": "élise", "group": "G1"}, 11),
     ):
         with django_assert_num_queries(queries):
             response = client.get(url, params)
         assert response.status_code == 200
         assert response.context["class_size"] == size
 
-    # Session, user, enrolment+course, scheme, lessons, manual items, stale standings (none), the standings' cursor.
-    with django_assert_num_queries(8):
+    # Session, user, enrolment+course, scheme, lessons, stale standings (none), the standings' cursor.
+    with django_assert_num_queries(7):
         response = client.get(reverse("courses:gradebook:csv", kwargs={"course": course.slug}))
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == size + 1

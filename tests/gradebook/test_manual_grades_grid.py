@@ -165,8 +165,9 @@ def test_the_grid_with_manual_items_runs_a_constant_number_of_queries(client, dj
     client.force_login(instructor)
     url = reverse("courses:gradebook:index", kwargs={"course": course.slug})
 
-    # Session, user, enrolment+course, scheme, lessons, manual items, stale standings (none), count, page, groups,
-    # the header's notifications; sorting by a manual item is done by the database too.
+    # Session, user, enrolment+course, scheme (which says the course has manual items), lessons, manual items,
+    # stale standings (none), count, page, groups, the header's notifications: one more than without manual
+    # items (tests/gradebook/test_gradebook_pages.py); sorting by a manual item is done by the database too.
     for params in ({}, {"sort": "-manual:%d" % course.manual_items.get(title="Examen final").pk}, {"compact": "1"}):
         with django_assert_num_queries(11):
             response = client.get(url, params)

@@ -148,8 +148,8 @@ def test_course_and_lesson_pages_run_a_constant_number_of_queries(
     # (with quiz and prompt counts), and the student's reading, attempts, posts and overrides, notifications,
     # and the spaced-review summary (daily cap and reviews done, in one query), and the review participation
     # credit the grade counts (asked through `courses.signals`: the review app answers in one query, and the
-    # gradebook cannot fold it into its own queries without importing that app), and the course's manual items.
-    with django_assert_num_queries(13):
+    # gradebook cannot fold it into its own queries without importing that app).
+    with django_assert_num_queries(12):
         assert client.get(reverse("courses:progress", kwargs={"course": course.slug})).status_code == 200
     # Session, user, enrolment+course, lesson+quiz, prompts, neighbours, progress, threads, notifications.
     with django_assert_num_queries(9):
