@@ -365,7 +365,8 @@ def manual_items(request, course):
             "import_form": import_form, "preview": preview, "import_errors": import_errors,
             "items": selectors.manual_columns_for(course=course_obj),
         }
-        status = 400 if (action and request.method == "POST") else 200
+        refused = bool(weights_form.errors or item_form.errors or import_errors) or (action and preview is None)
+        status = 400 if request.method == "POST" and refused else 200
         return render(request, "gradebook/manual_items.html", context, status=status)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +227,19 @@ def test_the_scheme_settings_page_counts_the_courses_own_categories_in_the_sum(c
 
     assert client.post(url, {**fields, "quiz_weight": 40, "reading_weight": 20}).status_code == 302
     assert GradingScheme.objects.get(course=course).reading_weight == 20
+
+
+def test_the_import_preview_shows_the_changes_and_saves_nothing_until_confirmed(client, world):
+    course, instructor, _lessons, alice, _bob = world
+    _category, item = team_project(course, instructor)
+    client.force_login(instructor)
+    url = reverse("courses:gradebook:items", kwargs={"course": course.slug})
+    upload = SimpleUploadedFile("notes.csv", "username;Projet d'équipe\nalice;15,5\n".encode("utf-8-sig"))
+
+    preview = client.post(url, {"action": "preview", "file": upload})
+
+    assert preview.status_code == 200 and "15,5" in preview.content.decode()
+    assert not ManualGrade.objects.exists()
+    text = preview.context["import_form"].initial["text"]
+    assert client.post(url, {"action": "import", "text": text}).status_code == 302
+    assert ManualGrade.objects.get(item=item, student=alice).points == Decimal("15.5")
