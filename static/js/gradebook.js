@@ -36,12 +36,13 @@
 
   // One save at a time, in the order typed: a quick Enter, Enter never races two writes (or an undo its save).
   var queue = Promise.resolve(true);
-  function save(input, points, remember) {
-    queue = queue.then(function () { return send(input, points, remember); });
+  // `previous` is what the cell held before this change (for "Undo"); null for the undo itself.
+  function save(input, points, previous) {
+    queue = queue.then(function () { return send(input, points, previous); });
     return queue;
   }
 
-  function send(input, points, remember) {
+  function send(input, points, previous) {
     var data = new FormData();
     data.append("student", input.dataset.student);
     data.append("points", points);
@@ -56,10 +57,9 @@
       if (!result.ok) {
         input.classList.add("is-invalid");
         input.setAttribute("aria-invalid", "true");
-        say(input.getAttribute("aria-label") + " : " + (result.body.error || ""), true);
+        say(input.getAttribute("aria-label") + " — " + (result.body.error || ""), true);
         return false;
       }
-      var previous = input.dataset.saved;
       input.classList.remove("is-invalid");
       input.removeAttribute("aria-invalid");
       input.value = result.body.shown;
@@ -69,7 +69,7 @@
       if (total) { total.textContent = result.body.total; }
       if (letter) { letter.textContent = result.body.letter; }
       say(bar.dataset.savedLabel + " " + input.getAttribute("aria-label") + " = " + (result.body.shown || "—"));
-      if (remember) {
+      if (previous !== null) {
         last = { input: input, previous: previous };
         undo.hidden = false;
       }
@@ -81,9 +81,16 @@
     });
   }
 
+  // Enter, Tab and the blur that follows may each report the same change: it is sent once.
   function commit(input) {
-    if (input.value.trim() === (input.dataset.saved || "")) { return Promise.resolve(true); }
-    return save(input, input.value.trim(), true);
+    var value = input.value.trim();
+    var current = input.dataset.pending !== undefined ? input.dataset.pending : (input.dataset.saved || "");
+    if (value === current) { return Promise.resolve(true); }
+    input.dataset.pending = value;
+    return save(input, value, current).then(function (ok) {
+      if (input.dataset.pending === value) { delete input.dataset.pending; }
+      return ok;
+    });
   }
 
   document.addEventListener("change", function (event) {
@@ -113,6 +120,6 @@
     var change = last;
     last = null;
     undo.hidden = true;
-    save(change.input, change.previous, false).then(function (ok) { if (ok) { change.input.focus(); } });
+    save(change.input, change.previous, null).then(function (ok) { if (ok) { change.input.focus(); } });
   });
 }());
