@@ -213,7 +213,7 @@ def grade_categories_save(
     for pk in removed:
         changes[kept[pk].title] = [kept[pk].weight, None]
     GradeCategory.objects.filter(pk__in=removed).delete()
-    saved = []
+    saved, renamed = [], []
     for position, (wanted, title) in enumerate(zip(categories, titles)):
         category = kept.get(wanted.id) if wanted.id is not None else None
         if category is None:
@@ -221,12 +221,14 @@ def grade_categories_save(
             changes[title] = [None, wanted.weight]
         elif (category.title, category.weight) != (title, wanted.weight):
             changes[title if category.title == title else f"{category.title} → {title}"] = [category.weight, wanted.weight]
+        if category.pk is not None and category.title != title:
+            renamed.append(category.pk)
         category.title, category.weight, category.position = title, wanted.weight, position
         saved.append(category)
-    # Renames may swap titles: clear the unique titles out of the way before writing the new ones.
-    for category in saved:
-        if category.pk is not None:
-            GradeCategory.objects.filter(pk=category.pk).update(title=f"\x00{category.pk}")
+    # Renames may swap two titles: move the renamed ones out of the unique titles' way first
+    # (a zero-width space and the id: no title a person types).
+    for pk in renamed:
+        GradeCategory.objects.filter(pk=pk).update(title=f"\u200b{pk}")
     for category in saved:
         category.save()
     if changes:

@@ -243,3 +243,25 @@ def test_the_import_preview_shows_the_changes_and_saves_nothing_until_confirmed(
     text = preview.context["import_form"].initial["text"]
     assert client.post(url, {"action": "import", "text": text}).status_code == 302
     assert ManualGrade.objects.get(item=item, student=alice).points == Decimal("15.5")
+
+
+def test_two_categories_can_swap_titles_in_one_save(world):
+    course, instructor, _lessons, _alice, _bob = world
+    first, second = grade_categories_save(
+        course=course, actor=instructor, quiz_weight=50, participation_weight=20, reading_weight=10,
+        categories=[CategoryWeight(title="Examen", weight=10), CategoryWeight(title="Projet", weight=10)],
+    )
+
+    grade_categories_save(
+        course=course, actor=instructor, quiz_weight=50, participation_weight=20, reading_weight=10,
+        categories=[CategoryWeight(id=first.pk, title="Projet", weight=10), CategoryWeight(id=second.pk, title="Examen", weight=10)],
+    )
+
+    assert dict(GradeCategory.objects.values_list("pk", "title")) == {first.pk: "Projet", second.pk: "Examen"}
+    # Saving the same again changes nothing, so it writes no audit line.
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.GRADE_CATEGORIES).count()
+    grade_categories_save(
+        course=course, actor=instructor, quiz_weight=50, participation_weight=20, reading_weight=10,
+        categories=[CategoryWeight(id=first.pk, title="Projet", weight=10), CategoryWeight(id=second.pk, title="Examen", weight=10)],
+    )
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.GRADE_CATEGORIES).count() == before
