@@ -125,6 +125,11 @@ class AuditEntry(models.Model):
         # Gradebook overrides
         OVERRIDE_SET = "override_set", _("Grade overridden")
         OVERRIDE_CLEAR = "override_clear", _("Grade override cleared")
+        # Gradebook: the course's own categories, manual items and their grades
+        GRADE_CATEGORIES = "grade_categories", _("Grade categories changed")
+        MANUAL_ITEM = "manual_item", _("Manual grade item saved")
+        MANUAL_ITEM_GRADE = "manual_item_grade", _("Grade entered")
+        MANUAL_GRADES_IMPORT = "manual_grades_import", _("Grades imported")
         # Discussion moderation
         PIN = "pin", _("Thread pinned")
         UNPIN = "unpin", _("Thread unpinned")

@@ -21,8 +21,13 @@ The rules, in the order they apply:
   while the student has no card); it never touches a quiz item;
 * an instructor's override replaces the computed value of its item (or of the
   total) until cleared;
-* a category is the mean of its counted items (lessons weigh the same), the
-  total is the weighted mean of the categories that have counted items.
+* an instructor's manual item (a team project, an exam: `manual_item_grade`) is
+  its points over its maximum; not entered yet, it is left out of the total so
+  far, and once past its due date it is "to grade" (the instructor owes it);
+* a category is the weighted mean of its counted items (a lesson's item weighs 1,
+  a manual item its own weight), the total is the weighted mean of the categories
+  that have counted items; the course's own categories (`Scheme.extra_weights`)
+  weigh beside the three automatic ones.
 
 Arithmetic is exact: every item is a percentage with two decimals at most
 (a participation share is rounded to two, as shown), so category sums are
@@ -78,8 +83,29 @@ def lesson_keys(lesson_id: int) -> tuple[str, str, str]:
     )
 
 
+MANUAL_PREFIX = "manual"  # "manual:<ManualItem id>": an instructor's item, graded by hand
+CUSTOM_PREFIX = "custom"  # "custom:<GradeCategory id>": a category of the course's own
+
+
+def manual_key(item_id: int) -> str:
+    return f"{MANUAL_PREFIX}:{item_id}"
+
+
+def custom_category_key(category_id: int) -> str:
+    return f"{CUSTOM_PREFIX}:{category_id}"
+
+
+def category_of(name: str) -> "Category | str":
+    """A stored category name: one of the three automatic ones, or a course's own ("custom:<id>") as is."""
+    try:
+        return Category(name)
+    except ValueError:
+        return name
+
+
 def parse_item_key(key: str) -> tuple[Category | None, int | None]:
-    """(category, lesson id) of a cell key; (None, None) for the total. ValueError for anything else."""
+    """(category, lesson id) of a cell key; (None, None) for the total. ValueError for anything else
+    (manual items too: their category is the item's, see `manual_key`)."""
     if key == TOTAL_KEY:
         return None, None
     category, _sep, lesson = key.partition(":")
@@ -147,15 +173,23 @@ class Scheme:
     replies_only_percent: Decimal = Decimal(50)
     late_penalty_percent: Decimal = Decimal(0)
     letters: tuple[LetterGrade, ...] = field(default_factory=lambda: letter_scale_from_json(default_letter_scale_json()))
+    # The course's own categories that hold manual items: (("custom:3", Decimal(20)), …).
+    extra_weights: tuple[tuple[str, Decimal], ...] = ()
 
-    def weight(self, category: Category) -> Decimal:
-        return {
-            Category.QUIZ: self.quiz_weight,
-            Category.PARTICIPATION: self.participation_weight,
-            Category.READING: self.reading_weight,
-        }[category]
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return (*CATEGORIES, *(key for key, _weight in self.extra_weights))
 
-    def weight_units(self, category: Category) -> int:
+    def weight(self, category: str) -> Decimal:
+        if category == Category.QUIZ:
+            return self.quiz_weight
+        if category == Category.PARTICIPATION:
+            return self.participation_weight
+        if category == Category.READING:
+            return self.reading_weight
+        return dict(self.extra_weights).get(category, ZERO)
+
+    def weight_units(self, category: str) -> int:
         """The weight as an integer number of hundredths (weights are percentages with two decimals at most)."""
         return int(self.weight(category) * 100)
 
@@ -216,13 +250,19 @@ class ReviewWork:
 @dataclass(slots=True)
 class ItemGrade:
     key: str
-    category: Category
-    lesson_id: int
+    category: Category | str  # one of the three, or a course's own ("custom:<id>") for a manual item
+    lesson_id: int  # the manual item's id for a manual item
     state: ItemState
     value: Decimal | None  # what the gradebook shows (the override when there is one), two decimals at most
     computed: Decimal | None  # from the work alone, before any override
     late: bool = False
     to_grade: bool = False  # some attempt waits for an essay grade (even if another one already counts)
+    weight: int = 1  # in its category's mean: a lesson's item 1, a manual item its own
+    points: Decimal | None = None  # a manual item's points as entered (value is their percentage)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.key.startswith(MANUAL_PREFIX + ":")
 
 
 @dataclass(slots=True)
@@ -337,6 +377,30 @@ def review_item(work: ReviewWork) -> ItemGrade:
     return ItemGrade(REVIEW_KEY, Category.PARTICIPATION, COURSE_WIDE_LESSON_ID, ItemState.GRADED, value, value)
 
 
+@dataclass(frozen=True, slots=True)
+class ManualWork:
+    """One manual item as the grade sees it, with the student's points (None: not entered)."""
+
+    item_id: int
+    category: str
+    weight: int
+    max_points: Decimal
+    is_past_due: bool
+    points: Decimal | None = None
+
+
+def manual_item_grade(work: ManualWork) -> ItemGrade:
+    """Points over the maximum, as a percentage with two decimals; not entered: left out of the total so far,
+    and "to grade" once past due (the instructor owes it, the student does not lose it meanwhile)."""
+    key = manual_key(work.item_id)
+    category = category_of(work.category)
+    if work.points is None:
+        state = ItemState.TO_GRADE if work.is_past_due else ItemState.NOT_DUE
+        return ItemGrade(key, category, work.item_id, state, None, None, False, work.is_past_due, work.weight)
+    value = (HUNDRED * work.points / work.max_points).quantize(ITEM_PLACES, rounding=ROUND_HALF_UP)
+    return ItemGrade(key, category, work.item_id, ItemState.GRADED, value, value, False, False, work.weight, work.points)
+
+
 CATEGORIES = tuple(Category)
 
 
@@ -360,7 +424,7 @@ def _weighted(scheme: Scheme, sums: dict, counts: dict) -> tuple[Decimal | None,
     have done yet.
     """
     means, counted = {}, []
-    for category in CATEGORIES:
+    for category in scheme.categories:
         count = counts[category]
         if not count:
             means[category] = None
@@ -381,27 +445,33 @@ def _weighted(scheme: Scheme, sums: dict, counts: dict) -> tuple[Decimal | None,
 
 def _totals(scheme: Scheme, items) -> tuple[Decimal | None, Decimal | None, dict]:
     """(total so far, projected total, category means so far) in one pass over the items."""
-    so_far_sums, so_far_counts = dict.fromkeys(CATEGORIES, ZERO), dict.fromkeys(CATEGORIES, 0)
-    projected_sums, projected_counts = dict.fromkeys(CATEGORIES, ZERO), dict.fromkeys(CATEGORIES, 0)
+    categories = scheme.categories
+    so_far_sums, so_far_counts = dict.fromkeys(categories, ZERO), dict.fromkeys(categories, 0)
+    projected_sums, projected_counts = dict.fromkeys(categories, ZERO), dict.fromkeys(categories, 0)
     for item in items:
         state = item.state
         if state is ItemState.TO_GRADE:
             continue  # left out of both until graded
         category = item.category
-        projected_counts[category] += 1
+        if category not in so_far_counts:
+            continue  # a category the scheme does not weigh (none in practice: the frame builds both)
+        weight = item.weight
+        projected_counts[category] += weight
         if state is ItemState.NOT_DUE:
             continue  # counts 0 in the projected total, nothing in the total so far
-        # Item values have two decimals at most, so these Decimal sums are exact.
-        projected_sums[category] += item.value
-        so_far_sums[category] += item.value
-        so_far_counts[category] += 1
+        # Item values have two decimals at most and weights are integers, so these Decimal sums are exact.
+        value = item.value * weight if weight != 1 else item.value
+        projected_sums[category] += value
+        so_far_sums[category] += value
+        so_far_counts[category] += weight
     so_far, means = _weighted(scheme, so_far_sums, so_far_counts)
     projected, _means = _weighted(scheme, projected_sums, projected_counts)
     return so_far, projected, means
 
 
 def student_grade(
-    *, scheme: Scheme, lessons: list[LessonWork], overrides: dict[str, Decimal] | None = None, review: ReviewWork | None = None
+    *, scheme: Scheme, lessons: list[LessonWork], overrides: dict[str, Decimal] | None = None, review: ReviewWork | None = None,
+    manual: Iterable[ManualWork] = (),
 ) -> StudentGrade:
     """Every item of one student, the total so far, the projected total and the letter.
 
@@ -410,6 +480,7 @@ def student_grade(
     items = [item for work in lessons for item in lesson_items(work, scheme)]
     if review is not None:
         items.append(review_item(review))
+    items.extend(manual_item_grade(work) for work in manual)
     return grade_from_items(scheme=scheme, items=items, overrides=overrides)
 
 

@@ -1,14 +1,21 @@
-"""The gradebook as CSV in Moodle's grade-export layout, produced a chunk of students at a time.
+"""The gradebook as CSV, produced a chunk of students at a time, in two layouts.
 
-The column names are Moodle's ("First name", …, "Quiz: <title> (Real)",
-"Course total (Real)", "Course total (Letter)") and stay in English whatever
-the interface language: they are a file format that scripts and Moodle's
-import map by name, not text for people to read.
+`MOODLE`: Moodle's grade-export layout. The column names are Moodle's ("First name", …,
+"Quiz: <title> (Real)", "Manual item: <title> (Real)", "Course total (Real)", "Course total
+(Letter)") and stay in English whatever the interface language: they are a file format that scripts
+and Moodle's import map by name, not text for people to read.
+
+`FRENCH`: the same grades for a spreadsheet set to French (Excel, LibreOffice fr-CA): semicolons,
+decimal commas, French headers, an empty cell where there is no grade; UTF-8 with a BOM as well.
+
+Quiz, participation and reading cells are percentages; a manual item's cell is its points (Moodle's
+"Real"), the maximum in its header for the French layout.
 """
 
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from courses.models import Course
@@ -22,6 +29,33 @@ IDENTITY_COLUMNS = ["First name", "Last name", "ID number", "Institution", "Depa
 ITEM_PREFIX = {Category.QUIZ: "Quiz", Category.PARTICIPATION: "Participation", Category.READING: "Reading"}
 # Moodle lists a lesson's quiz first; participation and reading follow it.
 EXPORT_ORDER = (Category.QUIZ, Category.PARTICIPATION, Category.READING)
+
+
+@dataclass(frozen=True)
+class Layout:
+    delimiter: str
+    decimal: str
+    no_grade: str
+    identity: tuple[str, ...]
+    item_prefix: dict
+    lesson_item: str  # "{prefix}: {title} (Real)"
+    manual_item: str  # with {title} and {max}
+    total: str
+    letter: str
+
+
+MOODLE = Layout(
+    delimiter=",", decimal=".", no_grade=NO_GRADE, identity=tuple(IDENTITY_COLUMNS), item_prefix=ITEM_PREFIX,
+    lesson_item="{prefix}: {title} (Real)", manual_item="Manual item: {title} (Real)",
+    total="Course total (Real)", letter="Course total (Letter)",
+)
+FRENCH = Layout(
+    delimiter=";", decimal=",", no_grade="",
+    identity=("Prénom", "Nom", "Nom d’utilisateur", "Établissement", "Groupe", "Adresse courriel"),
+    item_prefix={Category.QUIZ: "Test", Category.PARTICIPATION: "Participation", Category.READING: "Lecture"},
+    lesson_item="{prefix} : {title} (%)", manual_item="{title} (sur {max})",
+    total="Total du cours (%)", letter="Total du cours (lettre)",
+)
 
 
 class _Line:
@@ -43,46 +77,58 @@ def _text(value: str) -> str:
     return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
-def _number(value: Decimal | None) -> str:
-    return NO_GRADE if value is None else f"{value:.2f}"
+def _number(value: Decimal | None, layout: Layout = MOODLE) -> str:
+    if value is None:
+        return layout.no_grade
+    text = f"{value:.2f}"
+    return text.replace(".", layout.decimal) if layout.decimal != "." else text
 
 
-def _formatter():
+def _formatter(layout: Layout):
     """Stored item values (exact decimal text) as the file shows them; a class repeats few values, so each is
     formatted once."""
-    cache: dict = {None: NO_GRADE}
+    cache: dict = {None: layout.no_grade}
 
     def number(text: str | None) -> str:
         shown = cache.get(text)
         if shown is None:
-            shown = cache[text] = _number(Decimal(text))
+            shown = cache[text] = _number(Decimal(text), layout)
         return shown
 
     return number
 
 
-def gradebook_csv_chunks(*, course: Course, frame=None, now=None) -> Iterator[str]:
+def _max_points(value: Decimal, layout: Layout) -> str:
+    text = format(value.normalize(), "f")
+    return text.replace(".", layout.decimal)
+
+
+def gradebook_csv_chunks(*, course: Course, frame=None, now=None, layout: Layout = MOODLE) -> Iterator[str]:
     """The BOM and header first, then the rows of STUDENTS_PER_CHUNK students per chunk (from the kept standings,
     which the caller brought up to date: pass the frame `standings_fresh_frame` returned)."""
     frame, students = gradebook_values_stream(course=course, frame=frame, now=now)
-    number = _formatter()
-    writer = csv.writer(_Line())
-    keys, headers = [], []
+    number = _formatter(layout)
+    writer = csv.writer(_Line(), delimiter=layout.delimiter)
+    keys, headers = [], []  # keys: (item key, index of the exported figure in the stored item)
     for column in frame.columns:
         present = {category for category, _key in column.cells()}
         for category in EXPORT_ORDER:
             if category in present:
-                keys.append(f"{category.value}:{column.lesson_id}")
-                headers.append(_text(f"{ITEM_PREFIX[category]}: {column.lesson.title} (Real)"))
-    yield BOM + writer.writerow([*IDENTITY_COLUMNS, *headers, "Course total (Real)", "Course total (Letter)"])
+                keys.append((f"{category.value}:{column.lesson_id}", 1))
+                headers.append(_text(layout.lesson_item.format(prefix=layout.item_prefix[category], title=column.lesson.title)))
+    for manual in frame.manual_columns:
+        keys.append((manual.key, 7))  # a manual item's points, as entered
+        headers.append(_text(layout.manual_item.format(title=manual.title, max=_max_points(manual.max_points, layout))))
+    yield BOM + writer.writerow([*layout.identity, *headers, layout.total, layout.letter])
+    no_grade = layout.no_grade
     chunk = []
     for first_name, last_name, username, group, email, items, total, letter in students:
-        values = [number(items[key][1]) if key in items else NO_GRADE for key in keys]
+        values = [number(items[key][index]) if key in items else no_grade for key, index in keys]
         chunk.append(
             writer.writerow(
                 # Moodle's "Department" carries the enrolment's group (section), which is what it is used for.
                 [_text(first_name), _text(last_name), _text(username), "", _text(group), _text(email),
-                 *values, _number(total), _text(letter) if letter else NO_GRADE]
+                 *values, _number(total, layout), _text(letter) if letter else no_grade]
             )
         )
         if len(chunk) >= STUDENTS_PER_CHUNK:

@@ -81,6 +81,11 @@ class GradingSchemeForm(forms.Form):
 
     WEIGHTS = ("quiz_weight", "participation_weight", "reading_weight")
 
+    def __init__(self, *args, extra_weight: int = 0, **kwargs):
+        # The weight the course's own categories take (`GradingScheme.extra_weight`): the three share the rest.
+        super().__init__(*args, **kwargs)
+        self.extra_weight = extra_weight
+
     @classmethod
     def initial_from(cls, scheme: GradingScheme) -> dict:
         initial = {name: getattr(scheme, name) for name in cls.base_fields if name != "letter_scale"}
@@ -93,6 +98,85 @@ class GradingSchemeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         weights = [cleaned.get(name) for name in self.WEIGHTS]
-        if all(w is not None for w in weights) and sum(weights) != 100:
+        if all(w is not None for w in weights) and sum(weights) + self.extra_weight != 100:
+            if self.extra_weight:
+                raise ValidationError(
+                    _("The weights must add up to 100 (the course's own categories take %(extra)d)."),
+                    params={"extra": self.extra_weight},
+                )
             raise ValidationError(_("The three weights must add up to 100."))
         return cleaned
+
+
+MAX_OWN_CATEGORIES = 12
+
+
+class CategoryWeightsForm(forms.Form):
+    """Every category's weight at once: the three automatic ones, the course's own, and one new row."""
+
+    quiz_weight = _percent_field(_("Quizzes (%)"))
+    participation_weight = _percent_field(_("Discussion participation (%)"))
+    reading_weight = _percent_field(_("Lessons read (%)"))
+    new_title = forms.CharField(label=_("New category"), max_length=80, required=False)
+    new_weight = forms.IntegerField(label=_("Its weight (%)"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = list(categories)[:MAX_OWN_CATEGORIES]
+        for category in self.own:
+            self.fields[f"title_{category.pk}"] = forms.CharField(label=_("Category"), max_length=80, initial=category.title)
+            self.fields[f"weight_{category.pk}"] = forms.IntegerField(
+                label=_("Weight (%)"), min_value=0, max_value=100, initial=category.weight
+            )
+            self.fields[f"remove_{category.pk}"] = forms.BooleanField(label=_("Remove"), required=False)
+
+    def own_rows(self):
+        return [
+            (category, self[f"title_{category.pk}"], self[f"weight_{category.pk}"], self[f"remove_{category.pk}"])
+            for category in self.own
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_title", "").strip() and cleaned.get("new_weight") is None:
+            self.add_error("new_weight", _("Give the new category a weight."))
+        return cleaned
+
+    def wanted(self) -> list:
+        """The course's own categories as `grade_categories_save` takes them."""
+        from gradebook.services import CategoryWeight
+
+        data = self.cleaned_data
+        wanted = [
+            CategoryWeight(id=c.pk, title=data[f"title_{c.pk}"], weight=data[f"weight_{c.pk}"])
+            for c in self.own if not data.get(f"remove_{c.pk}")
+        ]
+        if data.get("new_title", "").strip():
+            wanted.append(CategoryWeight(title=data["new_title"], weight=data["new_weight"]))
+        return wanted
+
+
+class ManualItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ChoiceField(label=_("Category"))
+    weight = forms.IntegerField(
+        label=_("Weight in its category"), min_value=1, max_value=100, initial=1,
+        help_text=_("Relative to the category's other items (a lesson counts 1)."),
+    )
+    max_points = forms.DecimalField(label=_("Out of (points)"), min_value=Decimal("0.01"), max_digits=7, decimal_places=2, initial=100)
+    due_at = forms.DateTimeField(
+        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Optional. Ungraded after this date, the item shows as “to grade”."),
+    )
+
+    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories
+
+
+class GradesImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"), required=False,
+        help_text=_("First column “username” (or “email”), then one column per item, titled as the item is."),
+    )
+    text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500_000)

@@ -32,6 +32,9 @@ class GradingScheme(models.Model):
         help_text=_("Taken off the score of every late attempt; 0 for none."),
     )
     letter_scale = models.JSONField(_("letter scale"), default=default_letter_scale_json)
+    # The sum of the weights of the course's own categories (`GradeCategory`), kept here by
+    # `gradebook.services.grade_categories_save` so the database can still check that all weights sum to 100.
+    extra_weight = models.PositiveSmallIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -39,7 +42,7 @@ class GradingScheme(models.Model):
         verbose_name_plural = _("grading schemes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(quiz_weight=100 - F("participation_weight") - F("reading_weight")),
+                condition=Q(quiz_weight=100 - F("participation_weight") - F("reading_weight") - F("extra_weight")),
                 name="grading_scheme_weights_sum_to_100",
             ),
             models.CheckConstraint(
@@ -61,8 +64,8 @@ class GradingScheme(models.Model):
             letter_scale_from_json(self.letter_scale)
         except ValueError as exc:
             raise ValidationError({"letter_scale": str(exc)}) from exc
-        if (self.quiz_weight or 0) + (self.participation_weight or 0) + (self.reading_weight or 0) != 100:
-            raise ValidationError(_("The three weights must add up to 100."))
+        if (self.quiz_weight or 0) + (self.participation_weight or 0) + (self.reading_weight or 0) + self.extra_weight != 100:
+            raise ValidationError(_("The weights must add up to 100."))
 
 
 ITEM_KEY_PREFIXES = tuple(f"{category.value}:" for category in Category)
@@ -142,3 +145,91 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.course_id}: {self.total_so_far}"
+
+
+class GradeCategory(models.Model):
+    """A category of the course's own beside the three automatic ones (« Projet d'équipe », « Examen »)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_categories")
+    title = models.CharField(_("title"), max_length=80)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("grade category")
+        verbose_name_plural = _("grade categories")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "title"], name="grade_category_title_unique"),
+            models.CheckConstraint(condition=_percent("weight"), name="grade_category_weight_in_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="grade_category_has_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ManualItem(models.Model):
+    """A grade the instructor enters by hand (a team project, an exam), in one of the three categories or one of
+    the course's own. Its gradebook key is "manual:<id>"."""
+
+    class BuiltIn(models.TextChoices):
+        QUIZ = "quiz", _("Quizzes")
+        PARTICIPATION = "participation", _("Discussion participation")
+        READING = "reading", _("Lessons read")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="manual_items")
+    title = models.CharField(_("title"), max_length=120)
+    builtin_category = models.CharField(_("category"), max_length=20, choices=BuiltIn.choices, blank=True)
+    category = models.ForeignKey(GradeCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    weight = models.PositiveSmallIntegerField(
+        _("weight in its category"), default=1, help_text=_("Relative to the category's other items (a lesson counts 1).")
+    )
+    max_points = models.DecimalField(_("out of (points)"), max_digits=7, decimal_places=2)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manual grade item")
+        verbose_name_plural = _("manual grade items")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "title"], name="manual_item_title_unique"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="manual_item_max_points_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="manual_item_weight_positive"),
+            # Exactly one category: an automatic one or the course's own.
+            models.CheckConstraint(
+                condition=(Q(builtin_category="") & Q(category__isnull=False))
+                | (~Q(builtin_category="") & Q(category__isnull=True)),
+                name="manual_item_one_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key(self) -> str:
+        return f"manual:{self.pk}"
+
+
+class ManualGrade(models.Model):
+    """A student's points on a manual item; its history is in the course's audit trail."""
+
+    item = models.ForeignKey(ManualItem, on_delete=models.CASCADE, related_name="grades")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manual_grades")
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("manual grade")
+        verbose_name_plural = _("manual grades")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "student"], name="manual_grade_one_per_student"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="manual_grade_points_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} – {self.item_id}: {self.points}"

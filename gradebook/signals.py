@@ -6,6 +6,9 @@ from courses.signals import answers_merged
 
 # Sent inside the transaction that set or cleared an override: course=..., student=..., item="quiz:12".
 grade_override_changed = Signal()
+# Sent inside the transaction that entered, changed or cleared a manual grade: course=..., student=...,
+# item="manual:7". (An LMS column per manual item would listen here; see decision 0021.)
+manual_grade_changed = Signal()
 
 # kwargs: quiz, course. A receiver returns {template context key: value} for the quiz statistics page
 # (the spaced review's retention per question and per lesson).

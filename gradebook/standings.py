@@ -68,11 +68,8 @@ def _text(value) -> str | None:
 def grade_to_json(grade: StudentGrade) -> dict:
     """The fields of a `Standing` that hold a grade (decimals as exact strings)."""
     return {
-        "items": {
-            key: [item.state.value, _text(item.value), _text(item.computed), item.late, item.to_grade]
-            for key, item in grade.items.items()
-        },
-        "category_so_far": {category.value: _text(mean) for category, mean in grade.category_so_far.items()},
+        "items": {key: _item_json(item) for key, item in grade.items.items()},
+        "category_so_far": {str(category): _text(mean) for category, mean in grade.category_so_far.items()},
         "total_so_far": grade.total_so_far,
         "total_projected": grade.total_projected,
         "computed_total": grade.computed_total,
@@ -88,6 +85,14 @@ def name_fields(user) -> dict:
         "name_key": NAME_SEPARATOR.join((folded(user.last_name), folded(user.first_name), user.username)),
         "search_text": folded(f"{user.first_name} {user.last_name} {user.username} {user.email}"),
     }
+
+
+def _item_json(item) -> list:
+    """[state, value, computed, late, to_grade], and for a manual item its category, weight and points."""
+    stored = [item.state.value, _text(item.value), _text(item.computed), item.late, item.to_grade]
+    if item.is_manual:
+        stored += [str(item.category), item.weight, _text(item.points)]
+    return stored
 
 
 # No savepoint: inside a write service it is part of that transaction (two queries saved per write).

@@ -67,9 +67,9 @@ class LtiResourceLinkAdmin(ReadOnlyAdmin):
 
 @admin.register(LtiScore)
 class LtiScoreAdmin(ReadOnlyAdmin):
-    list_display = ["user_link", "quiz", "context", "status", "tries", "next_try_at", "last_error", "sent_score", "sent_at"]
+    list_display = ["user_link", "quiz", "manual_item", "context", "status", "tries", "next_try_at", "last_error", "sent_score", "sent_at"]
     list_filter = ["status"]
-    list_select_related = ["user_link", "quiz__lesson", "context"]
+    list_select_related = ["user_link", "quiz__lesson", "manual_item", "context"]
     actions = ["retry_now"]
 
     @admin.action(description=_("Send again now"))

@@ -177,17 +177,30 @@ class LtiResourceLink(models.Model):
         return self.title or self.resource_link_id
 
 
+def _quiz_or_manual_item(name: str) -> models.CheckConstraint:
+    """Exactly one of a lesson quiz and an instructor's manual grade item."""
+    return models.CheckConstraint(
+        condition=(Q(quiz__isnull=False) & Q(manual_item__isnull=True)) | (Q(quiz__isnull=True) & Q(manual_item__isnull=False)),
+        name=name,
+    )
+
+
 class LtiLineItem(models.Model):
-    """The LMS gradebook column of one lesson quiz in one LMS course."""
+    """The LMS gradebook column of one lesson quiz, or of one manual grade item, in one LMS course."""
 
     context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="line_items")
-    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    manual_item = models.ForeignKey("gradebook.ManualItem", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     url = models.URLField(_("line item URL"), max_length=500)
 
     class Meta:
         verbose_name = _("LMS grade column")
         verbose_name_plural = _("LMS grade columns")
-        constraints = [models.UniqueConstraint(fields=["context", "quiz"], name="lti_line_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["context", "quiz"], name="lti_line_item_unique"),
+            models.UniqueConstraint(fields=["context", "manual_item"], name="lti_line_item_manual_unique"),
+            _quiz_or_manual_item("lti_line_item_one_column"),
+        ]
 
     def __str__(self) -> str:
         return self.url
@@ -209,7 +222,9 @@ class LtiScore(models.Model):
         FAILED = "failed", _("Refused by the LMS")
 
     context = models.ForeignKey(LtiContext, on_delete=models.CASCADE, related_name="scores")
-    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    # Or an instructor's manual grade item (a team project, an exam): its own LMS column.
+    manual_item = models.ForeignKey("gradebook.ManualItem", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     user_link = models.ForeignKey(LtiUserLink, on_delete=models.CASCADE, related_name="scores")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     tries = models.PositiveIntegerField(_("failed tries"), default=0)
@@ -224,11 +239,13 @@ class LtiScore(models.Model):
         verbose_name_plural = _("scores to send")
         constraints = [
             models.UniqueConstraint(fields=["context", "quiz", "user_link"], name="lti_score_one_per_person_quiz"),
+            models.UniqueConstraint(fields=["context", "manual_item", "user_link"], name="lti_score_one_per_person_item"),
+            _quiz_or_manual_item("lti_score_one_column"),
         ]
         indexes = [models.Index(fields=["status", "next_try_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user_link} – {self.quiz}"
+        return f"{self.user_link} – {self.quiz or self.manual_item}"
 
 
 class LtiNonce(models.Model):

@@ -73,17 +73,22 @@ def quiz_tag(quiz) -> str:
     return f"quiz-{quiz.pk}"
 
 
-def line_item_find_or_create(*, context: LtiContext, quiz) -> str:
-    """The URL of the quiz's column in the LMS course, created (out of 100) when missing."""
+def manual_item_tag(item) -> str:
+    return f"manual-{item.pk}"
+
+
+def line_item_find_or_create(*, context: LtiContext, quiz=None, manual_item=None) -> str:
+    """The URL of the quiz's (or the manual grade item's) column in the LMS course, created (out of 100) when missing."""
     if not context.lineitems_url:
         raise PlatformError("this LMS course gave no line items URL (AGS not enabled)", permanent=True)
     _checked("line item", context, context.lineitems_url)
+    label, tag = (manual_item.title, manual_item_tag(manual_item)) if manual_item is not None else (quiz.lesson.title, quiz_tag(quiz))
     line_item = (
         LineItem()
-        .set_label(quiz.lesson.title[:255])
+        .set_label(label[:255])
         .set_score_maximum(100)
-        .set_tag(quiz_tag(quiz))
-        .set_resource_id(quiz_tag(quiz))
+        .set_tag(tag)
+        .set_resource_id(tag)
     )
     try:
         found = _ags(context).find_or_create_lineitem(line_item, find_by="tag")

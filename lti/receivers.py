@@ -7,7 +7,7 @@ and gradebook, never the reverse).
 from django.dispatch import receiver
 
 from gradebook.computation import Category, parse_item_key
-from gradebook.signals import grade_override_changed
+from gradebook.signals import grade_override_changed, manual_grade_changed
 from quizzes.signals import quiz_scores_changed
 
 
@@ -32,3 +32,12 @@ def queue_overridden_score(sender, *, course, student, item: str, **kwargs):
     quiz_id = Lesson.objects.filter(pk=lesson_id, course=course).values_list("quiz__pk", flat=True).first()
     if quiz_id:
         scores_queue(quiz_id=quiz_id, user_ids=[student.pk])
+
+
+@receiver(manual_grade_changed)
+def queue_manual_score(sender, *, course, student, item: str, **kwargs):
+    from lti.services import scores_queue_manual
+
+    _prefix, _sep, item_id = item.partition(":")
+    if item_id.isdigit():
+        scores_queue_manual(item_id=int(item_id), user_ids=[student.pk])

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses.models import Course
-from gradebook.computation import AttemptScore, Category, item_key, late_penalized
-from gradebook.models import GradeOverride
+from gradebook.computation import AttemptScore, Category, ManualWork, item_key, late_penalized, manual_item_grade
+from gradebook.models import GradeOverride, ManualGrade
 from gradebook.selectors import grading_scheme_for
 from lti.models import LtiContext, LtiPlatform, LtiRegistrationToken, LtiScore, LtiToolKey, LtiUserLink
 from quizzes.models import Attempt, Quiz
@@ -31,7 +31,7 @@ def scores_failed_for_course(*, course: Course) -> QuerySet[LtiScore]:
     """Scores an LMS refused for good, with the reason, for the instructor's "send again"."""
     return (
         LtiScore.objects.filter(context__course=course, status=LtiScore.Status.FAILED)
-        .select_related("context", "quiz__lesson", "user_link__user")
+        .select_related("context", "quiz__lesson", "manual_item", "user_link__user")
         .order_by("-updated_at")
     )
 
@@ -76,6 +76,16 @@ def quiz_score_percent(*, quiz: Quiz, user_id: int):
         for a in Attempt.objects.filter(quiz=quiz, user_id=user_id)
     ]
     return quiz_grade_percent(attempts=attempts, method=quiz.grading_method)
+
+
+def manual_score_percent(*, item, user_id: int):
+    """A manual grade item's cell of our gradebook (points over the maximum, 0–100); None while not entered."""
+    points = ManualGrade.objects.filter(item=item, student_id=user_id).values_list("points", flat=True).first()
+    if points is None:
+        return None
+    return manual_item_grade(ManualWork(
+        item_id=item.pk, category="", weight=item.weight, max_points=item.max_points, is_past_due=False, points=points,
+    )).value
 
 
 def scores_due(*, now, limit: int = 200) -> list[int]:

@@ -427,6 +427,32 @@ def scores_queue(*, quiz_id: int, user_ids) -> int:
     return len(rows)
 
 
+def scores_queue_manual(*, item_id: int, user_ids) -> int:
+    """`scores_queue` for an instructor's manual grade item: its own column in each LMS course the people are in."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return 0
+    pairs = list(
+        LtiMembership.objects.filter(context__course__manual_items__pk=item_id, user_link__user_id__in=user_ids)
+        .filter(Q(context__lineitems_url__gt="") | Q(context__line_items__manual_item_id=item_id))
+        .values_list("context_id", "user_link_id").distinct()
+    )
+    if not pairs:
+        return 0
+    now = timezone.now()
+    rows = [
+        LtiScore(context_id=context_id, manual_item_id=item_id, user_link_id=link_id, status=LtiScore.Status.PENDING,
+                 next_try_at=now, tries=0)
+        for context_id, link_id in pairs
+    ]
+    LtiScore.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["context", "manual_item", "user_link"],
+        update_fields=["status", "next_try_at", "tries", "updated_at"],
+    )
+    transaction.on_commit(_send_soon)
+    return len(rows)
+
+
 def _send_soon() -> None:
     """Ask a worker to send now; with the broker down the rows simply wait for the 5-minute beat."""
     from lti.tasks import send_due_scores
@@ -443,7 +469,7 @@ def _claim_score(now) -> LtiScore | None:
     """Lock the next due score (other senders skip it) for the time it is sent and marked."""
     return (
         LtiScore.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("context__platform", "quiz__lesson", "user_link")
+        .select_related("context__platform", "quiz__lesson", "manual_item", "user_link")
         .filter(status=LtiScore.Status.PENDING, next_try_at__lte=now)
         .order_by("next_try_at", "pk")
         .first()
@@ -453,9 +479,12 @@ def _claim_score(now) -> LtiScore | None:
 def _post_score(score: LtiScore) -> None:
     """The grade is read at send time, so a row queued three times sends the latest grade once."""
     from lti import platform_api
-    from lti.selectors import quiz_score_percent
+    from lti.selectors import manual_score_percent, quiz_score_percent
 
-    score.percent = quiz_score_percent(quiz=score.quiz, user_id=score.user_link.user_id)
+    if score.manual_item_id is not None:
+        score.percent = manual_score_percent(item=score.manual_item, user_id=score.user_link.user_id)
+    else:
+        score.percent = quiz_score_percent(quiz=score.quiz, user_id=score.user_link.user_id)
     platform_api.score_post(
         context=score.context, line_item_url=_line_item_url(score=score), sub=score.user_link.sub,
         percent=score.percent, timestamp=timezone.now(),
@@ -488,11 +517,12 @@ def _mark_score_failed(score: LtiScore, exc: Exception, now) -> None:
 def _line_item_url(*, score: LtiScore) -> str:
     from lti import platform_api
 
-    existing = LtiLineItem.objects.filter(context=score.context, quiz=score.quiz).values_list("url", flat=True).first()
+    column = {"manual_item": score.manual_item} if score.manual_item_id is not None else {"quiz": score.quiz}
+    existing = LtiLineItem.objects.filter(context=score.context, **column).values_list("url", flat=True).first()
     if existing:
         return existing
-    url = platform_api.line_item_find_or_create(context=score.context, quiz=score.quiz)
-    LtiLineItem.objects.get_or_create(context=score.context, quiz=score.quiz, defaults={"url": url})
+    url = platform_api.line_item_find_or_create(context=score.context, **column)
+    LtiLineItem.objects.get_or_create(context=score.context, **column, defaults={"url": url})
     return url
 
 

@@ -742,7 +742,7 @@ def scheme(request, course):
     record = grading_scheme_for(course=access.course)
     preview = None
     if request.method == "POST":
-        form = GradingSchemeForm(request.POST)
+        form = GradingSchemeForm(request.POST, extra_weight=record.extra_weight)
         if form.is_valid():
             if "save" in request.POST:
                 try:
@@ -760,7 +760,7 @@ def scheme(request, course):
                 frame = standings_fresh_frame(course=access.course)
                 preview = selectors.scheme_preview(course=access.course, proposed=proposed, frame=frame)
     else:
-        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(record))
+        form = GradingSchemeForm(initial=GradingSchemeForm.initial_from(record), extra_weight=record.extra_weight)
     return render(request, "studio/scheme.html", _context(access, form=form, preview=preview))
 
 

@@ -20,7 +20,7 @@ MAY_IMPORT = {
     "quizzes": {"accounts", "courses", "lessons"},
     "notifications": {"accounts"},
     "discussions": {"accounts", "courses", "lessons", "notifications"},
-    "gradebook": {"accounts", "courses", "lessons", "quizzes", "discussions"},
+    "gradebook": {"accounts", "courses", "lessons", "quizzes", "discussions", "notifications"},
     "reminders": {"accounts", "courses", "lessons", "quizzes", "discussions", "notifications", "gradebook"},
     "review": {"accounts", "courses", "lessons", "quizzes", "gradebook", "reminders"},
     "studio": {"accounts", "courses", "lessons", "quizzes", "notifications", "discussions", "gradebook", "reminders"},

@@ -24,10 +24,12 @@ from gradebook.selectors.computed import (
 from gradebook.selectors.frame import (
     GradebookFrame,
     LessonColumn,
+    ManualColumn,
     frame_fingerprint,
     student_fingerprint,
     gradebook_frame,
     grading_scheme_for,
+    manual_columns_for,
     scheme_from_record,
 )
 from gradebook.selectors.standings import (
@@ -36,6 +38,7 @@ from gradebook.selectors.standings import (
     gradebook_page,
     gradebook_stream,
     gradebook_values_stream,
+    standing_totals,
     students_at_risk,
 )
 from gradebook.selectors.statistics import quiz_statistics_for
@@ -49,7 +52,8 @@ from gradebook.selectors.student import (
 
 __all__ = [
     "AT_RISK_BELOW", "ATTEMPT_FIELDS", "INACTIVE_AFTER",
-    "Gradebook", "GradebookFrame", "GradebookPage", "LessonColumn", "RiskReason", "StudentRow", "StudentStanding",
+    "Gradebook", "GradebookFrame", "GradebookPage", "LessonColumn", "ManualColumn", "manual_columns_for", "standing_totals",
+    "RiskReason", "StudentRow", "StudentStanding",
     "activity_annotations", "build_student_grade", "frame_fingerprint", "student_fingerprint", "grade_from_standing",
     "gradebook_frame", "gradebook_page", "gradebook_rows", "gradebook_stream", "gradebook_values_stream", "grading_scheme_for", "idle_since_annotation",
     "last_activity_of", "override_history", "quiz_statistics_for", "risk_reasons", "scheme_from_record",

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course, Enrollment
 from courses.signals import course_participation
 from discussions.selectors import Participation, participation_by_student
-from gradebook.computation import AttemptScore, ReviewWork, StudentGrade, grade_from_items, lesson_items, review_item
-from gradebook.models import GradeOverride
+from gradebook.computation import (
+    AttemptScore, ReviewWork, StudentGrade, grade_from_items, lesson_items, manual_item_grade, review_item,
+)
+from gradebook.models import GradeOverride, ManualGrade
 from gradebook.selectors.activity import activity_annotations, idle_since_of, is_inactive, last_activity_of
 from gradebook.selectors.frame import GradebookFrame, _lesson_work, gradebook_frame
 from lessons.models import LessonProgress
@@ -64,6 +66,19 @@ def _by_quiz(rows: Iterable[tuple]) -> dict[int, list[AttemptScore]]:
     return by_quiz
 
 
+def manual_points_by_student(*, frame: GradebookFrame, user_ids: list[int] | None = None) -> dict[int, dict[int, Decimal]]:
+    """{student id: {manual item id: points}}: one query, none when the course has no manual item."""
+    if not frame.manual_columns:
+        return {}
+    rows = ManualGrade.objects.filter(item_id__in=[c.item_id for c in frame.manual_columns])
+    if user_ids is not None:
+        rows = rows.filter(student_id__in=user_ids)
+    points: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for student_id, item_id, value in rows.values_list("student_id", "item_id", "points"):
+        points[student_id][item_id] = value
+    return points
+
+
 def participation_by_lesson(*, course: Course, frame: GradebookFrame, user_ids: list[int] | None = None) -> dict[int, dict[int, Participation]]:
     """Per student, per lesson id: the discussions' one participation rule, with the prompt counts the frame holds (one query)."""
     by_student: dict[int, dict[int, Participation]] = defaultdict(dict)
@@ -82,6 +97,7 @@ def build_student_grade(
     overrides: dict[str, Decimal],
     review: tuple[int, int] | None = None,
     user_id: int | None = None,
+    manual_points: dict[int, Decimal] | None = None,
 ) -> StudentGrade:
     """One student's grade from their rows (any source): attempts by quiz id, participation by lesson id.
 
@@ -102,6 +118,9 @@ def build_student_grade(
         items.extend(lesson_items(work, frame.scheme))
     if review is not None:
         items.append(review_item(ReviewWork(reviewed=review[0], cards=review[1])))
+    points = manual_points or {}
+    for manual in frame.manual_columns:
+        items.append(manual_item_grade(frame.manual_work(manual, points.get(manual.item_id))))
     return grade_from_items(scheme=frame.scheme, items=items, overrides=overrides)
 
 
@@ -193,6 +212,8 @@ def gradebook_rows(
     for student_id, key, value in override_rows.values_list("student_id", "item_key", "value"):
         overrides[student_id][key] = value
 
+    manual_points = manual_points_by_student(frame=frame, user_ids=user_ids)
+
     gradebook = Gradebook(frame=frame)
     for enrollment in students:
         user_id = enrollment.user_id
@@ -202,6 +223,7 @@ def gradebook_rows(
             attempts=attempts.get(user_id, {}),
             participation=participation.get(user_id, {}),
             overrides=overrides.get(user_id, {}),
+            manual_points=manual_points.get(user_id),
             review=review.get(user_id),
             user_id=user_id,
         )

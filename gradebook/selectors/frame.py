@@ -8,13 +8,16 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
-from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, LessonWork, Scheme, item_key, lesson_items, letter_scale_from_json
-from gradebook.models import GradingScheme
+from gradebook.computation import (
+    MANUAL_PREFIX, REVIEW_KEY, TOTAL_KEY, Category, LessonWork, ManualWork, Scheme, custom_category_key, item_key,
+    lesson_items, letter_scale_from_json, manual_key,
+)
+from gradebook.models import GradingScheme, ManualItem
 from lessons.models import Lesson
 from lessons.selectors import course_lessons
 from quizzes.dates import quiz_dates_exceptions
@@ -49,6 +52,35 @@ class LessonColumn:
         return cells
 
 
+@dataclass(frozen=True)
+class ManualColumn:
+    """An instructor's manual item (`gradebook.models.ManualItem`) as the grid and the computation see it."""
+
+    item_id: int
+    title: str
+    category: str  # "quiz", "participation", "reading" or "custom:<id>"
+    category_title: str
+    category_weight: int
+    weight: int
+    max_points: Decimal
+    due_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return manual_key(self.item_id)
+
+    def work(self, *, past_due: bool, points: Decimal | None = None) -> ManualWork:
+        return ManualWork(
+            item_id=self.item_id, category=self.category, weight=self.weight, max_points=self.max_points,
+            is_past_due=past_due, points=points,
+        )
+
+
+BUILTIN_TITLES = {
+    Category.QUIZ: _("Quizzes"), Category.PARTICIPATION: _("Discussion participation"), Category.READING: _("Lessons read"),
+}
+
+
 @dataclass
 class GradebookFrame:
     """What the course asks of every student: the scheme and each lesson's items and due date."""
@@ -58,18 +90,20 @@ class GradebookFrame:
     scheme: Scheme
     columns: list[LessonColumn]
     now: datetime
+    manual_columns: list[ManualColumn] = field(default_factory=list)
     # Per lesson id, the items of a student who has done nothing in it yet: computed once, shared by all.
     empty_items: dict[int, list] = field(default_factory=dict)
     # (lesson id, user id) -> that student's own due date, where an override gives them one (`quizzes.dates`).
     own_due: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
 
-    def due_for(self, column: LessonColumn, user_id: int | None = None) -> datetime | None:
-        """When this lesson is due for this student: their own quiz due date if they have one."""
-        if user_id is not None and column.has_quiz and (column.lesson_id, user_id) in self.own_due:
+    def due_for(self, column: LessonColumn | ManualColumn, user_id: int | None = None) -> datetime | None:
+        """When this column is due for this student: their own quiz due date if they have one (a manual item
+        has one date for everyone)."""
+        if user_id is not None and getattr(column, "has_quiz", False) and (column.lesson_id, user_id) in self.own_due:
             return self.own_due[(column.lesson_id, user_id)] or column.due_at
         return column.due_at
 
-    def is_past_due(self, column: LessonColumn, user_id: int | None = None) -> bool:
+    def is_past_due(self, column: LessonColumn | ManualColumn, user_id: int | None = None) -> bool:
         due_at = self.due_for(column, user_id)
         return due_at is not None and self.now > due_at
 
@@ -91,6 +125,9 @@ class GradebookFrame:
     def has_work_past_due(self) -> bool:
         return any(self.is_past_due(column) for column in self.columns)
 
+    def manual_work(self, column: ManualColumn, points: Decimal | None = None) -> ManualWork:
+        return column.work(past_due=self.is_past_due(column), points=points)
+
     @property
     def quiz_lessons(self) -> dict[int, int]:
         """quiz id -> lesson id."""
@@ -101,6 +138,9 @@ class GradebookFrame:
             return str(_("Course total"))
         if key == REVIEW_KEY:
             return str(_("Participation – Reviews"))
+        if key.startswith(MANUAL_PREFIX + ":"):
+            manual = next((c for c in self.manual_columns if c.key == key), None)
+            return manual.title if manual else key
         category, _sep, lesson_id = key.partition(":")
         column = next((c for c in self.columns if str(c.lesson_id) == lesson_id), None)
         title = column.lesson.title if column else lesson_id
@@ -110,11 +150,14 @@ class GradebookFrame:
         return f"{label} – {title}"
 
     def item_keys(self) -> list[str]:
+        """The lessons' cells of a row (the items an override may replace; manual items are entered as they are)."""
         return [key for column in self.columns for _category, key in column.cells()]
 
 
-def scheme_from_record(record: GradingScheme) -> Scheme:
+def scheme_from_record(record: GradingScheme, manual_columns: list[ManualColumn] = ()) -> Scheme:
+    extra = {c.category: Decimal(c.category_weight) for c in manual_columns if c.category.startswith("custom:")}
     return Scheme(
+        extra_weights=tuple(extra.items()),
         quiz_weight=Decimal(record.quiz_weight),
         participation_weight=Decimal(record.participation_weight),
         reading_weight=Decimal(record.reading_weight),
@@ -137,15 +180,42 @@ def _course_end(course: Course) -> datetime | None:
     return datetime.combine(course.ends_on, time(23, 59, 59), tzinfo=zone)
 
 
+def manual_columns_for(*, course: Course) -> list[ManualColumn]:
+    """The course's manual items with their category: one query."""
+    columns = []
+    for item in ManualItem.objects.filter(course=course).select_related("category").order_by("position", "pk"):
+        if item.category_id is not None:
+            category, title, weight = custom_category_key(item.category_id), item.category.title, item.category.weight
+        else:
+            category, title, weight = item.builtin_category, str(BUILTIN_TITLES[item.builtin_category]), None
+        columns.append(ManualColumn(
+            item_id=item.pk, title=item.title, category=category, category_title=title,
+            category_weight=weight if weight is not None else 0, weight=item.weight, max_points=item.max_points,
+            due_at=item.due_at,
+        ))
+    return columns
+
+
 def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_record: GradingScheme | None = None) -> GradebookFrame:
-    """The scheme and the published lessons with their quiz and prompt count: two queries.
+    """The scheme, the published lessons with their quiz and prompt count: two queries, and one more for the
+    manual items when the course has any (or when `scheme_record`, an unsaved scheme for a preview, is given).
 
     An unpublished lesson asks nothing of students yet (they cannot open it), so it has no column
     and counts in no total; publishing it changes the frame, and so the kept standings.
     `scheme_record` (an unsaved scheme, for a preview) replaces the saved one: one query, and every
     total computed with this frame is what the gradebook would show under it.
     """
-    record = scheme_record if scheme_record is not None else grading_scheme_for(course=course)
+    # The scheme says whether the course has manual items (`manual_item_save` makes sure it is saved first):
+    # a course without any pays no query for them. A preview's unsaved scheme cannot say, so it asks.
+    if scheme_record is not None:
+        record = scheme_record
+        record.has_manual_items = ManualItem.objects.filter(course=course).exists()
+    else:
+        record = (
+            GradingScheme.objects.filter(course=course)
+            .annotate(has_manual_items=Exists(ManualItem.objects.filter(course=OuterRef("course"))))
+            .first()
+        ) or GradingScheme(course=course)
     gradable = Q(quiz__questions__is_active=True) & ~Q(quiz__questions__type=Question.Type.DESCRIPTION)
     lessons = (
         course_lessons(course=course, published_only=True)
@@ -183,8 +253,10 @@ def gradebook_frame(*, course: Course, now: datetime | None = None, scheme_recor
                 questions_version=lesson.questions_version,
             )
         )
+    manual = manual_columns_for(course=course) if getattr(record, "has_manual_items", False) else []
     frame = GradebookFrame(
-        course=course, scheme_record=record, scheme=scheme_from_record(record), columns=columns, now=now or timezone.now()
+        course=course, scheme_record=record, scheme=scheme_from_record(record, manual), columns=columns,
+        now=now or timezone.now(), manual_columns=manual,
     )
     # Students with their own due date (an override): one query when there is none.
     lesson_of_quiz = {column.quiz_id: column.lesson_id for column in columns if column.has_quiz}
@@ -226,9 +298,11 @@ def frame_fingerprint(frame: GradebookFrame) -> str:
     parts = [
         repr([getattr(record, name) for name in (
             "quiz_weight", "participation_weight", "reading_weight", "full_participation_percent",
-            "replies_only_percent", "late_penalty_percent", "letter_scale",
+            "replies_only_percent", "late_penalty_percent", "letter_scale", "extra_weight",
         )]),
     ]
+    for manual in frame.manual_columns:
+        parts.append(repr((manual, frame.is_past_due(manual))))
     for column in frame.columns:
         parts.append(repr((
             column.lesson_id, column.quiz_id, column.grading_method, column.due_at and column.due_at.isoformat(),

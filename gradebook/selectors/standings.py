@@ -21,7 +21,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Collate, NullIf
 
 from courses.models import Course, Enrollment
-from gradebook.computation import Category, ItemGrade, ItemState, StudentGrade
+from gradebook.computation import MANUAL_PREFIX, Category, ItemGrade, ItemState, StudentGrade, category_of
 from gradebook.models import Standing
 from gradebook.selectors.activity import INACTIVE_AFTER, idle_since_of, is_inactive
 from gradebook.selectors.computed import AT_RISK_BELOW, RiskReason, StudentRow
@@ -48,20 +48,27 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _key_parts(key: str) -> tuple[Category, int]:
+def _key_parts(key: str) -> tuple[str, int]:
     category, _sep, lesson_id = key.partition(":")
-    return Category(category), int(lesson_id)
+    return (category if category == MANUAL_PREFIX else Category(category)), int(lesson_id)
 
 
 def grade_from_standing(standing: Standing) -> StudentGrade:
     """The `StudentGrade` a standing was stored from (equal to it, field by field)."""
     items = {}
-    for key, (state, value, computed, late, to_grade) in standing.items.items():
+    for key, stored in standing.items.items():
+        state, value, computed, late, to_grade = stored[:5]
         category, lesson_id = _key_parts(key)
+        if category == MANUAL_PREFIX:  # a manual item also keeps its category, weight and points
+            items[key] = ItemGrade(
+                key, category_of(stored[5]), lesson_id, STATES[state], _decimal(value), _decimal(computed), late,
+                to_grade, stored[6], _decimal(stored[7]),
+            )
+            continue
         items[key] = ItemGrade(key, category, lesson_id, STATES[state], _decimal(value), _decimal(computed), late, to_grade)
     return StudentGrade(
         items=items,
-        category_so_far={Category(name): _decimal(mean) for name, mean in standing.category_so_far.items()},
+        category_so_far={category_of(name): _decimal(mean) for name, mean in standing.category_so_far.items()},
         total_so_far=standing.total_so_far,
         total_projected=standing.total_projected,
         letter=standing.letter,
@@ -127,7 +134,7 @@ def _sort_expression(frame: GradebookFrame, name: str):
         )
         return NullIf(flags, Value(0))
     category, _sep, lesson = name.partition(":")
-    if category in {c.value for c in Category} and lesson.isdigit():
+    if category in {*(c.value for c in Category), MANUAL_PREFIX} and lesson.isdigit():
         # SQLite gives a JSON null as the text "null": an empty cell must stay empty, not become 0.
         value = NullIf(KeyTextTransform("1", KeyTransform(name, "items")), Value("null"))
         return Cast(value, DecimalField(max_digits=5, decimal_places=2))
@@ -226,3 +233,8 @@ def students_at_risk(*, course: Course, now: datetime | None = None, frame: Grad
         .order_by(_name_order().asc())
     )
     return [_row(frame, standing) for standing in flagged]
+
+
+def standing_totals(*, course: Course, user_id: int) -> Standing | None:
+    """The kept total and letter of one student (the grid's cell endpoint answers with them): one query."""
+    return _kept(course).filter(user_id=user_id).only("total_so_far", "letter").first()

@@ -25,6 +25,7 @@ from gradebook.selectors.computed import (
     _by_quiz,
     participation_by_lesson,
     build_student_grade,
+    manual_points_by_student,
 )
 from gradebook.selectors.frame import GradebookFrame, LessonColumn, gradebook_frame
 from lessons.models import LessonProgress
@@ -95,6 +96,7 @@ def student_standing(*, course: Course, user, now: datetime | None = None) -> St
         participation=participation, overrides=overrides,
         review=course_participation(course_id=course.pk, user_ids=[user.pk]).get(user.pk),
         user_id=user.pk,
+        manual_points=manual_points_by_student(frame=frame, user_ids=[user.pk]).get(user.pk),
     )
     # The one rule of `gradebook.selectors.activity`, for this enrolment (None for someone not enrolled).
     enrollment = Enrollment.objects.filter(course=course, user=user).annotate(**activity_annotations()).first()

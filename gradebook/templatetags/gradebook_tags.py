@@ -71,17 +71,35 @@ def grade_cells(context, items):
 
 
 @register.simple_tag(takes_context=True)
-def sort_th(context, key, label, rowspan=1, css=""):
-    """A column header whose link sorts by `key`, reversing when the column is already sorted that way."""
+def sort_th(context, key, label, rowspan=1, css="", detail=""):
+    """A column header whose link sorts by `key`, reversing when the column is already sorted that way;
+    `detail` is a small line under the link (a manual item's maximum and category)."""
     current = context.get("sort", "name")
     query = context.get("query_without_sort", "")
     target = f"-{key}" if current == key else key
     href = "?" + (f"{query}&" if query else "") + urlencode({"sort": target})
+    more = format_html('<span class="d-block small text-body-secondary gb-detail">{}</span>', detail) if detail else ""
     if current.lstrip("-") != key:
-        return format_html('<th scope="col" rowspan="{}" class="{}"><a href="{}">{}</a></th>', rowspan, css, href, label)
+        return format_html('<th scope="col" rowspan="{}" class="{}"><a href="{}">{}</a>{}</th>', rowspan, css, href, label, more)
     direction = "descending" if current.startswith("-") else "ascending"
     arrow = "▼" if direction == "descending" else "▲"
     return format_html(
-        '<th scope="col" rowspan="{}" class="{}" aria-sort="{}"><a href="{}">{} <span aria-hidden="true">{}</span></a></th>',
-        rowspan, css, direction, href, label, arrow,
+        '<th scope="col" rowspan="{}" class="{}" aria-sort="{}"><a href="{}">{} <span aria-hidden="true">{}</span></a>{}</th>',
+        rowspan, css, direction, href, label, arrow, more,
     )
+
+
+@register.simple_tag
+def manual_detail(column):
+    """ "/ 20 · Projet d'équipe" under a manual item's title."""
+    maximum = number_format(column.max_points.normalize() if column.max_points == column.max_points.to_integral() else column.max_points)
+    return f"/ {maximum} · {column.category_title}"
+
+
+@register.filter
+def points(value):
+    """A manual grade's points as typed back into the grid: "17,5" in French, "" when none."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))

@@ -19,9 +19,16 @@ from courses.models import Enrollment
 from courses.services import enrollment_update, enrollments_bulk_create_from_csv
 from discussions.models import Post, Thread
 from discussions.services import post_create, post_delete, post_hide, post_unhide, thread_create
-from gradebook.models import Standing
-from gradebook.selectors import grade_from_standing, student_fingerprint, gradebook_frame, gradebook_page, gradebook_rows
-from gradebook.services import grade_override_clear, grade_override_set, grading_scheme_update
+from django.db.models import Max
+
+from gradebook.models import GradeCategory, GradingScheme, ManualGrade, ManualItem, Standing
+from gradebook.selectors import (
+    frame_fingerprint, grade_from_standing, gradebook_frame, gradebook_page, gradebook_rows, student_fingerprint,
+)
+from gradebook.services import (
+    CategoryWeight, grade_categories_save, grade_override_clear, grade_override_set, grading_scheme_update, manual_grade_set,
+    manual_grades_import, manual_item_save,
+)
 from gradebook.standings import standings_fresh_frame, standings_rebuild
 from lessons.services import lesson_mark_read, lesson_mark_unread
 from quizzes.models import Question, Quiz, QuizOverride, Response
@@ -311,6 +318,7 @@ OPERATIONS = st.lists(
         st.sampled_from([
             "submit", "essay", "grade_essay", "read", "unread", "post", "hide", "override", "clear", "scheme", "enrol",
             "review", "credit", "own_due", "group_due", "own_due_removed", "regroup",
+            "category", "manual_item", "manual_grade", "manual_import", "manual_clear",
         ]),
         st.integers(min_value=0, max_value=2),  # which student
         st.integers(min_value=0, max_value=1),  # which lesson
@@ -318,6 +326,38 @@ OPERATIONS = st.lists(
     ),
     max_size=12,
 )
+
+
+def manual_operation(course, instructor, kind, user, which, amount):
+    """The manual items' writes: the course's own category reweighted, an item added or changed (in "quiz"
+    or in the course's own category, due in the past or not), a grade typed, imported or cleared."""
+    own = GradeCategory.objects.filter(course=course).first()
+    if kind == "category":
+        grade_categories_save(
+            course=course, actor=instructor, quiz_weight=90 - 2 * amount, participation_weight=5, reading_weight=5,
+            categories=[CategoryWeight(id=own.pk if own else None, title="Projet d'équipe", weight=2 * amount)],
+        )
+        return
+    item = ManualItem.objects.filter(course=course, title=f"Item {which}").first()
+    if kind == "manual_item":
+        category = f"custom:{own.pk}" if (which == 1 and own is not None) else "quiz"
+        due = timezone.now() + timedelta(days=-1 if amount % 2 else 3)
+        current = ManualGrade.objects.filter(item=item).aggregate(top=Max("points"))["top"] if item else None
+        maximum = max(Decimal(10 + amount), current or 0)
+        manual_item_save(
+            course=course, actor=instructor, item=item, title=f"Item {which}", category=category,
+            max_points=maximum, weight=1 + amount % 3, due_at=due,
+        )
+        return
+    if item is None:
+        return
+    points = min(Decimal(amount) * Decimal("1.5"), item.max_points)
+    if kind == "manual_grade":
+        manual_grade_set(item=item, student=user, points=str(points), actor=instructor)
+    elif kind == "manual_import":
+        manual_grades_import(course=course, actor=instructor, text=f"username;{item.title}\n{user.username};{points}\n".replace(".", ","))
+    else:
+        manual_grade_set(item=item, student=user, points="", actor=instructor)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -354,7 +394,12 @@ def test_kept_standings_equal_computed_ones_after_any_history(django_db_blocker,
             elif kind == "clear":
                 grade_override_clear(course=course, student=user, item=f"quiz:{lesson.pk}", actor=instructor)
             elif kind == "scheme":
-                grading_scheme_update(course=course, quiz_weight=100 - 5 * amount, participation_weight=5 * amount, reading_weight=0)
+                extra = GradingScheme.objects.filter(course=course).values_list("extra_weight", flat=True).first() or 0
+                grading_scheme_update(
+                    course=course, quiz_weight=100 - 5 * amount - extra, participation_weight=5 * amount, reading_weight=0
+                )
+            elif kind in ("category", "manual_item", "manual_grade", "manual_import", "manual_clear"):
+                manual_operation(course, instructor, kind, user, which, amount)
             elif kind == "enrol":
                 EnrollmentFactory(course=course)
             elif kind == "review":

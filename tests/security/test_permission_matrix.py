@@ -16,6 +16,7 @@ from discussions.models import Post, Thread
 from lessons.models import DiscussionPrompt, Lesson
 from discussions.services import post_create
 from quizzes.models import Question, QuizOverride
+from gradebook.models import ManualItem
 from quizzes.services import attempt_start
 from reminders.tokens import calendar_token, unsubscribe_token
 from review.models import Card
@@ -99,6 +100,11 @@ MATRIX = {
     "courses:gradebook:settings": ("get", ["course"], staff_only(302)),
     "courses:gradebook:student": ("get", ["course", "user_id"], staff_only(200)),
     "courses:gradebook:quiz": ("get", ["course", "lesson"], staff_only(200)),
+    "courses:gradebook:csv_fr": ("get", ["course"], staff_only(200)),
+    # Manual items and their grades: the instructor's (teaching assistants read the grid only).
+    "courses:gradebook:items": ("get", ["course"], {**staff_only(200), "assistant": 403}),
+    "courses:gradebook:item": ("get", ["course", "item_id"], {**staff_only(200), "assistant": 403}),
+    "courses:gradebook:item_grade": ("post", ["course", "item_id"], {**staff_only(200), "assistant": 403}),
     "courses:studio:index": ("get", ["course"], staff_only(200)),
     "courses:studio:quiz": ("get", ["course", "lesson"], staff_only(200)),
     "courses:studio:quiz_export": ("get", ["course", "lesson"], staff_only(200)),
@@ -156,7 +162,13 @@ POST_DATA = {
     "courses:studio:enrollment": {"action": "save", "role": "student"},
     "courses:studio:lesson_delete": {"confirm": "1"},
     "courses:studio:reading_preview": {"reading_markdown": "## Titre"},
+    "courses:gradebook:item_grade": lambda values: {"student": values["user_id"], "points": "5"},
 }
+
+
+def post_data(name, values) -> dict:
+    data = POST_DATA.get(name, {})
+    return data(values) if callable(data) else data
 
 
 # The unpublished-lesson dimension: with the world's lesson unpublished, every URL that reaches the lesson or
@@ -189,6 +201,7 @@ NOT_ABOUT_ONE_LESSON = {
     "invitation_renew", "lti:register", "lti:registration_url", "lti:score_resend", "oidc_authentication_callback",
     "oidc_authentication_init", "oidc_refused", "favicon", "courses:studio:enrolment_import",
     "courses:studio:lesson_new", "courses:studio:reading_preview",
+    "courses:gradebook:csv_fr", "courses:gradebook:items", "courses:gradebook:item", "courses:gradebook:item_grade",
 }
 
 
@@ -242,6 +255,7 @@ def world(db):
         retired_at=timezone.now()).pk
     values["override"] = QuizOverride.objects.create(quiz=quiz, user=people["other_student"], max_attempts=3).pk
     values["prompt"] = DiscussionPrompt.objects.create(lesson=lesson, position=1, title="Q", body="?").pk
+    values["item_id"] = ManualItem.objects.create(course=course, title="Projet", builtin_category="quiz", max_points=20).pk
     values["import_id"] = EnrolmentImport.objects.create(course=course, role="student", csv_text="", line_count=1, status="done").pk
     return people, values
 
@@ -298,7 +312,7 @@ def test_each_role_gets_the_expected_answer(world, name, role):
     if role != "anonymous":
         client.force_login(people[role])
 
-    response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = getattr(client, method)(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == expected[role], f"{method.upper()} {name} as {role}"
 
@@ -324,7 +338,7 @@ def test_an_unpublished_lesson_is_not_found_by_students_and_unchanged_for_staff(
     if role != "anonymous":
         client.force_login(people[role])
 
-    response = getattr(client, method)(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = getattr(client, method)(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == expected_when_unpublished(name, role), f"{method.upper()} {name} as {role}, lesson {hiding}"
 
@@ -342,7 +356,7 @@ def test_every_post_needs_a_csrf_token(world, name):
     staff_post = "moderate" in name or "regrade" in name or name.startswith(("courses:studio:", "lti:"))
     client.force_login(people["instructor"] if staff_post else people["student"])
 
-    response = client.post(url_for(name, keys, values), POST_DATA.get(name, {}))
+    response = client.post(url_for(name, keys, values), post_data(name, values))
 
     assert response.status_code == 403
 
@@ -368,6 +382,7 @@ ID_PARAMETERS = {
     "courses:quizzes:essays": [("post", "response")],
     "courses:gradebook:index": [("get", "page"), ("get", "group")],
     "courses:gradebook:student": [("get", "item"), ("post", "item")],
+    "courses:gradebook:item_grade": [("post", "student")],
 }
 
 
@@ -388,7 +403,7 @@ def test_junk_ids_in_urls_are_not_found(world, name, role, junk):
     client.force_login(people[role])
 
     for key in set(keys) - NOT_ID_KEYS:
-        response = getattr(client, method)(url_with_id(name, keys, values, key, junk), POST_DATA.get(name, {}))
+        response = getattr(client, method)(url_with_id(name, keys, values, key, junk), post_data(name, values))
         assert response.status_code in (403, 404), f"{method.upper()} {name} with {key}={junk!r} as {role}"
 
 
@@ -405,7 +420,7 @@ def test_junk_ids_in_queries_and_forms_never_cause_a_server_error(world, name, j
         if method == "get":
             response = client.get(url, {parameter: junk})
         else:
-            response = client.post(url, {**POST_DATA.get(name, {}), parameter: junk, "body": "Texte", "score": "1"})
+            response = client.post(url, {**post_data(name, values), parameter: junk, "body": "Texte", "score": "1"})
         assert response.status_code < 500, f"{method.upper()} {name} with {parameter}={junk!r}"
         assert response.status_code in (200, 302, 400, 404), f"{method.upper()} {name} with {parameter}={junk!r}"
 
