@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium haproxy migrate seed messages serve serve-cluster bench-load clean
+.PHONY: run test install chromium haproxy migrate seed messages serve serve-cluster bench-load bench-exam clean
 
 install: $(STAMP)
 
@@ -61,6 +61,12 @@ serve-cluster: $(STAMP) haproxy
 bench-load: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
 	$(BIN)/python bench/load.py
+
+# The exam hour against `make serve`: BENCH_STUDENTS (300) log in, start one timed quiz within 60 s, autosave,
+# submit, read the result; then how long until standings, review cards and LTI scores are consistent.
+bench-exam: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
+	$(BIN)/python bench/exam.py
 
 # Regenerate the message catalogues after changing translatable strings (needs gettext).
 messages: $(STAMP)

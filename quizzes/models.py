@@ -207,6 +207,9 @@ class Attempt(models.Model):
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=3, null=True, blank=True)
     max_score = models.DecimalField(_("out of"), max_digits=8, decimal_places=3, default=Decimal("0"))
     needs_grading = models.BooleanField(_("to grade"), default=False)
+    # Set by the submit, in its transaction; cleared by `attempt_followups_run` in the transaction that does the
+    # work that follows a grade (review cards). A broker that lost the nudge delays that work; the sweep does it.
+    followups_pending = models.BooleanField(_("follow-ups pending"), default=False)
 
     class Meta:
         verbose_name = _("attempt")
@@ -225,7 +228,11 @@ class Attempt(models.Model):
                 condition=Q(status="in_progress") | Q(submitted_at__isnull=False), name="attempt_submitted_has_date"
             ),
         ]
-        indexes = [models.Index(fields=["quiz", "status"])]
+        indexes = [
+            models.Index(fields=["quiz", "status"]),
+            # The sweep's query: a handful of rows at most, among millions of attempts.
+            models.Index(fields=["submitted_at"], condition=Q(followups_pending=True), name="attempt_followups_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} – {self.user} #{self.number}"

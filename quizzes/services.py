@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursesite.broker import task_publish_quietly
 from coursesite.changes import changes_apply, changes_between, changes_save
 from coursesite.errors import ActionRefused, BadPayload
 from courses.audit import Action, audit_record
@@ -345,7 +346,9 @@ def _responses_upsert(*, attempt: Attempt, answers: dict[int, object], now) -> d
 
 
 def _lock(attempt_id: int) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    # The attempt's row only: without `of`, PostgreSQL also locks the joined quiz row, and a whole class
+    # autosaving and submitting the same quiz queues behind that one row.
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id)
 
 
 @transaction.atomic
@@ -442,14 +445,49 @@ def attempt_submit(*, attempt_id: int, answers: dict | None = None, now=None, su
     attempt.is_late = bool(due_at and attempt.submitted_at > due_at)
     responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
     _grade(attempt=attempt, questions=questions, responses=responses, live_keys=_live_keys(quiz.pk))
-    attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading"])
+    # What must commit with the grade stays here: the grade, the student's kept standing (decision 0010: no
+    # page shows a standing older than a committed grade) and the LTI score's outbox row (sent by a worker).
+    # The rest (review cards) follows in a worker, marked durably here: see `attempt_followups_run`.
+    attempt.followups_pending = not attempt.is_preview
+    attempt.save(update_fields=["status", "submitted_at", "is_late", "score", "max_score", "needs_grading", "followups_pending"])
     student_work_changed(user_ids=[attempt.user_id], lesson_id=quiz.lesson_id)
-    # Receivers run their work on commit, in this order: this request's own writes (review cards)
-    # before the hand-off of the score to a worker (LTI), which would otherwise contend with them.
-    attempt_graded.send(sender=Attempt, attempt=attempt)
     if not attempt.is_preview:
         quiz_scores_changed.send(sender=Attempt, quiz_id=attempt.quiz_id, user_ids=[attempt.user_id])
+        attempt_id = attempt.pk
+        transaction.on_commit(lambda: _followups_soon(attempt_id))
     return attempt
+
+
+def _followups_soon(attempt_id: int) -> None:
+    """Ask a worker for the follow-ups now; with the broker down the marker waits for the sweep (every minute)."""
+    from quizzes.tasks import run_attempt_followups
+
+    task_publish_quietly(run_attempt_followups, attempt_id)
+
+
+@transaction.atomic
+def attempt_followups_run(*, attempt_id: int) -> bool:
+    """The work that follows a committed grade (the receivers of `attempt_graded`: review cards), exactly once.
+
+    The marker is cleared in the transaction that does the work, under the attempt's row lock: a task
+    and the sweep racing for the same attempt do it once (the loser skips the locked row, then finds
+    the marker cleared), and a crash before the commit leaves the marker for the next sweep.
+    """
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("quiz").filter(pk=attempt_id, followups_pending=True).first()
+    )
+    if attempt is None:
+        return False
+    attempt_graded.send(sender=Attempt, attempt=attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(followups_pending=False)
+    return True
+
+
+def attempts_followups_sweep(*, limit: int = 1000) -> int:
+    """Run the follow-ups every task missed (broker down, worker killed); beat runs this every minute."""
+    pending = Attempt.objects.filter(followups_pending=True).order_by("submitted_at").values_list("pk", flat=True)[:limit]
+    return sum(attempt_followups_run(attempt_id=attempt_id) for attempt_id in list(pending))
 
 
 def attempt_expire_if_overdue(*, attempt: Attempt, now=None) -> bool:

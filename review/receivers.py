@@ -1,4 +1,4 @@
-"""Hooks: a graded attempt's questions join the student's deck once the grade is committed; the gradebook
+"""Hooks: a graded attempt's questions join the student's deck once the grade is committed (in a worker); the gradebook
 and the reminders ask review for its figures. Listening to their signals keeps every dependency one way
 (review imports quizzes, gradebook's and reminders' signals; none of them imports review).
 """
@@ -16,9 +16,11 @@ from reminders.signals import calendar_events_requested, instructor_digest_reque
 
 @receiver(attempt_graded)
 def add_cards_for_graded_attempt(sender, *, attempt, **kwargs):
-    from review.services import cards_add_on_commit
+    # Sent once the grade is committed, in the transaction that clears the attempt's follow-up marker.
+    from review.services import cards_add_for_attempt
 
-    cards_add_on_commit(attempt=attempt)
+    if not attempt.is_preview:
+        cards_add_for_attempt(attempt_id=attempt.pk)
 
 
 @receiver(course_participation_requested, dispatch_uid="review.participation")

@@ -128,14 +128,6 @@ def cards_add_for_attempts(*, attempt_ids: list[int]) -> int:
     return len(new)
 
 
-def cards_add_on_commit(*, attempt: Attempt) -> None:
-    """On the quizzes' `attempt_graded` signal: the cards follow once the grade is committed."""
-    if attempt.is_preview:
-        return
-    attempt_id = attempt.pk
-    transaction.on_commit(lambda: cards_add_for_attempt(attempt_id=attempt_id))
-
-
 @dataclass(frozen=True)
 class ReviewOutcome:
     log: ReviewLog

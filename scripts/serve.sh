@@ -45,8 +45,17 @@ pids+=($!)
 "$BIN/celery" -A coursesite beat --loglevel=warning --scheduler django_celery_beat.schedulers:DatabaseScheduler \
   --schedule var/celerybeat-schedule --pidfile= &
 pids+=($!)
-echo "Serving on http://127.0.0.1:${PORT:-8000}/ (gunicorn, ${WEB_WORKERS:-4} workers); health: /healthz"
-"$BIN/gunicorn" coursesite.wsgi --bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_WORKERS:-4}" \
+# Web workers: gthread, 2 × cores + 1 processes of WEB_THREADS threads each (docs/decisions/0022-the-exam-hour.md).
+# A request that waits on PostgreSQL or on a row lock then holds a thread, not a whole process, while the
+# other threads keep the cores busy; each thread keeps its own persistent database connection (CONN_MAX_AGE),
+# so processes × threads stays well under PostgreSQL's max_connections (100 by default).
+CORES="$(nproc 2>/dev/null || echo 2)"
+WEB_WORKERS="${WEB_WORKERS:-$((2 * CORES + 1))}"
+WEB_WORKER_CLASS="${WEB_WORKER_CLASS:-gthread}"
+WEB_THREADS="${WEB_THREADS:-4}"
+echo "Serving on http://127.0.0.1:${PORT:-8000}/ (gunicorn, $WEB_WORKERS $WEB_WORKER_CLASS workers × $WEB_THREADS threads); health: /healthz"
+"$BIN/gunicorn" coursesite.wsgi --bind "127.0.0.1:${PORT:-8000}" --workers "$WEB_WORKERS" \
+  --worker-class "$WEB_WORKER_CLASS" --threads "$WEB_THREADS" --backlog 2048 --timeout 60 \
   --no-control-socket --log-level warning &
 pids+=($!)
 wait -n "${pids[@]}"

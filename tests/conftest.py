@@ -41,6 +41,14 @@ def _cache_per_test():
     cache.clear()
 
 
+@pytest.fixture
+def celery_includes(celery_app):
+    """Before each real worker starts: drop what earlier tests published with no worker to run it (an attempt's
+    follow-ups, a send): their rows are gone, and a stale task would race this test for its database."""
+    celery_app.control.purge()
+    return ()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_parameters():
     # A solo pool in a thread of the test process: it shares the locmem outbox with the test.

@@ -9,6 +9,7 @@ from courses.models import Enrollment
 from lti.models import LtiScore
 from lti.schedule import install_beat_schedule
 from lti.services import platform_register
+from quizzes.models import Attempt
 from quizzes.services import attempt_start, attempt_submit
 from tests.conftest import SEEDS_DIR
 from tests.factories import EnrollmentFactory
@@ -32,6 +33,8 @@ def test_a_submitted_attempt_reaches_the_lms_through_the_worker_and_beat_retries
     attempt_submit(attempt_id=attempt_start(quiz=quiz, user=student).pk, answers={})
     assert wait_for(lambda: LtiScore.objects.filter(tries=1).exists())  # the worker tried; the LMS was down
     assert lms.scores == []
+    # The worker also ran the attempt's follow-ups (its review cards), out of the submit's transaction.
+    assert wait_for(lambda: not Attempt.objects.filter(followups_pending=True).exists())
 
     lms.down = False
     LtiScore.objects.update(next_try_at=LtiScore.objects.get().next_try_at.replace(year=2000))  # its retry is due

@@ -1,10 +1,10 @@
-"""Shared setup for review tests: a student's graded attempt on the sample quiz, cards made on commit."""
+"""Shared setup for review tests: a student's graded attempt on the sample quiz, cards made by its follow-ups."""
 
 import datetime
 
 from django.utils import timezone
 
-from quizzes.services import attempt_start, attempt_submit
+from quizzes.services import attempt_followups_run, attempt_start, attempt_submit
 from tests.factories import EnrollmentFactory, LessonFactory, answers_by_title, quiz_from_gift
 
 # Capitale wrong, Couleurs partly right, Vrai right, Rareté right, Pi wrong; Paires and Essai unanswered.
@@ -30,7 +30,9 @@ def graded_student(django_capture_on_commit_callbacks, *, lesson=None, answers=N
     user = user or EnrollmentFactory(course=lesson.course).user
     at = at or timezone.now() - datetime.timedelta(days=1, hours=1)
     attempt = attempt_start(quiz=quiz, user=user, now=at)
-    with django_capture_on_commit_callbacks(execute=True):
+    # The nudge to a worker is left unsent (a test's real worker would race this thread): the builder does its work.
+    with django_capture_on_commit_callbacks(execute=False):
         attempt_submit(attempt_id=attempt.pk, answers=service_answers(attempt, **(answers or MIXED_ANSWERS)), now=at)
+    attempt_followups_run(attempt_id=attempt.pk)
     attempt.refresh_from_db()
     return user, quiz, attempt

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from quizzes.services import attempt_start, attempt_submit, quiz_import_gift
+from quizzes.services import attempt_followups_run, attempt_start, attempt_submit, quiz_import_gift
 from review.models import Card, ReviewLog
 from tests.factories import EnrollmentFactory, answers_by_title
 from tests.review.builders import MIXED_ANSWERS, graded_student, service_answers
@@ -47,8 +47,9 @@ def test_a_second_attempt_keeps_the_schedule_of_cards_already_in_the_deck(django
     before = {c.question_key: c.due for c in Card.objects.filter(user=user)}
     later = timezone.now() - datetime.timedelta(days=1)
     attempt = attempt_start(quiz=quiz, user=user, now=later)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):
         attempt_submit(attempt_id=attempt.pk, answers=service_answers(attempt, Capitale="Québec"), now=later)
+    attempt_followups_run(attempt_id=attempt.pk)
     assert {c.question_key: c.due for c in Card.objects.filter(user=user)} == before
 
 
@@ -71,6 +72,7 @@ def test_a_question_added_later_joins_with_the_next_attempt(django_capture_on_co
 
     quiz_import_gift(lesson=quiz.lesson, text=SAMPLE_GIFT + "\n::Nouvelle:: Deux et deux ? {=quatre}\n")
     attempt = attempt_start(quiz=quiz, user=user)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):
         attempt_submit(attempt_id=attempt.pk, answers=service_answers(attempt, Nouvelle="quatre"))
+    attempt_followups_run(attempt_id=attempt.pk)
     assert Card.objects.filter(user=user, question_key="Nouvelle").exists()
