@@ -151,17 +151,20 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
 last_activity_annotation = idle_since_annotation
 
 
+def _students_with_last_activity(course):
+    """The inactivity rule's students (those who could follow a link and did not opt out), with their last activity."""
+    return (
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+        .exclude(NEVER_ACTIVATED)
+        .annotate(last_activity=last_activity_annotation())
+        .exclude(_opted_out(Kind.INACTIVITY))
+    )
+
+
 def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
     """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
     for course in decisions.in_scope(Course.objects.all()):
-        rows = (
-            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
-            .exclude(NEVER_ACTIVATED)
-            .annotate(last_activity=last_activity_annotation())
-            .filter(last_activity__lt=now - INACTIVITY)
-            .exclude(_opted_out(Kind.INACTIVITY))
-            .values_list("user_id", "last_activity")
-        )
+        rows = _students_with_last_activity(course).filter(last_activity__lt=now - INACTIVITY).values_list("user_id", "last_activity")
         existing = set(
             Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
         )
@@ -232,6 +235,59 @@ def sweep_notices(*, now: datetime, decisions: Decisions) -> list[int]:
             context={"title": notice["title"], "body": notice["body"], "url": notice["url"]},
         )
     return [notice["pk"] for notice in pending]
+
+
+# --- When each hourly rule can decide something new -----------------------------------------------------------
+# Each hourly sweep above decides from `now` compared with dates held in the data. `<rule>_instants(start=, end=,
+# decisions=)` returns the instants in (start, end] at which that comparison can first hold for someone: between two
+# of them the sweep, run again, finds no new reminder. The studio's forecast (`reminders.forecast`) runs each sweep
+# only at the first beat hour at or after each of its instants, instead of at every hour: the same rules, run less
+# often. An instant too many costs one run; one missing would hide or delay a reminder, which the forecast's test
+# (fast forecast == every rule run at every hour) is there to catch. A new time condition in a sweep needs its instants here.
+
+
+def _quizzes_with_overrides(decisions: Decisions):
+    """The visible quizzes in scope with their course and overrides: two queries."""
+    quizzes = Quiz.objects.filter(visible_to_students("lesson__")).select_related("lesson__course").prefetch_related("overrides")
+    return decisions.in_scope(quizzes, "lesson__course_id")
+
+
+def _due_dates(quiz: Quiz) -> set[datetime]:
+    """Every due date a student can have for the quiz: its own, or an override's (a group's or a student's)."""
+    return {due_at for due_at in [quiz.due_at, *(override.due_at for override in quiz.overrides.all())] if due_at}
+
+
+def due_soon_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """Each due date less each of the course's reminder hours (a closer window starts), and, for a quiz closed
+    to late work, each opening (a quiz not yet open is not reminded)."""
+    instants = set()
+    for quiz in _quizzes_with_overrides(decisions):
+        instants |= {due_at - timedelta(hours=h) for due_at in _due_dates(quiz) for h in quiz.lesson.course.due_reminder_hours}
+        if quiz.late_policy == Quiz.LatePolicy.REFUSE:
+            openings = [quiz.opens_at, *(override.opens_at for override in quiz.overrides.all())]
+            instants |= {opens_at for opens_at in openings if opens_at}
+    return {instant for instant in instants if start < instant <= end}
+
+
+def overdue_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """Each due date (a student's date passes)."""
+    instants = set()
+    for quiz in _quizzes_with_overrides(decisions):
+        if quiz.late_policy == Quiz.LatePolicy.ACCEPT:
+            instants |= _due_dates(quiz)
+    return {instant for instant in instants if start < instant <= end}
+
+
+def inactivity_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """The moment each student's quiet week ends, from the sweep's own query: one query per course."""
+    instants = set()
+    for course in decisions.in_scope(Course.objects.all()):
+        ends = _students_with_last_activity(course).filter(
+            last_activity__gte=start - INACTIVITY, last_activity__lt=end - INACTIVITY
+        ).values_list("last_activity", flat=True)
+        # The sweep's test is strict (idle for more than a week): a week ending on the hour is seen the hour after.
+        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for last_activity in ends}
+    return {instant for instant in instants if start < instant <= end}
 
 
 def write_decisions(decisions: Decisions) -> int:

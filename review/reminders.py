@@ -7,7 +7,7 @@ out, were already nudged today or already got a quiz reminder e-mail today
 in the same e-mail, see reminders.services).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
@@ -62,3 +62,24 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
             user_id=user_id, kind=Kind.REVIEWS, object_key=OBJECT_KEY, window=window,
             context={"courses": courses, "count": sum(c["count"] for c in courses), "course": courses[0]["course"]},
         )
+
+
+def review_nudge_instants(*, start: datetime, end: datetime, decisions) -> set[datetime]:
+    """When the nudge sweep can decide something new (`reminders.sweeps`, « When each hourly rule… »): each day's
+    first nudge hour (a new day's window), and each card falling due. One query.
+
+    The sweep looks at every course (one nudge for all of a student's courses), so the cards are those of the
+    students of the courses in scope, in any course."""
+    instants = set()
+    day = timezone.localtime(start).replace(hour=NUDGE_HOUR, minute=0, second=0, microsecond=0)
+    while day <= end:
+        instants.add(day)
+        day = timezone.localtime(day + timedelta(days=1)).replace(hour=NUDGE_HOUR)  # the same local hour across a DST change
+    students = Enrollment.objects.filter(role=Enrollment.Role.STUDENT)
+    if decisions.course_ids is not None:
+        students = students.filter(course_id__in=decisions.course_ids)
+    instants |= set(
+        cards_in_deck().filter(due__gt=start, due__lte=end, user_id__in=students.values("user_id"))
+        .values_list("due", flat=True).distinct()
+    )
+    return {instant for instant in instants if start < instant <= end}
