@@ -42,6 +42,18 @@ class Decisions:
     # None: every course (the real sweeps). A list of course ids: the sweeps look only at these courses (the
     # studio's « Ce qui partira » forecasts one course with the very same rules).
     course_ids: list[int] | None = None
+    # The forecast runs the sweeps at many hours over data that do not change meanwhile (a dry run): it shares
+    # one memo between its runs, so what a sweep reads that does not depend on the hour is read once. None (the
+    # real sweeps, one hour each): read every time.
+    memo: dict | None = None
+
+    def once(self, key: tuple, read):
+        """`read()`, or its result kept in the shared memo. Only for reads that do not depend on `now`."""
+        if self.memo is None:
+            return read()
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
 
     def in_scope(self, queryset, course_field: str = "pk"):
         return queryset if self.course_ids is None else queryset.filter(**{f"{course_field}__in": self.course_ids})
@@ -91,15 +103,18 @@ def _quizzes_due_between(start: datetime, end: datetime, **filters):
     )
 
 
-def _owing_with_dates(quiz: Quiz, kind: str):
+def _owing_with_dates(quiz: Quiz, kind: str, decisions: Decisions) -> list[tuple[int, object, set[str]]]:
     """(user id, their dates, windows already decided for them) for each student who owes the quiz: four queries."""
-    owing = _students_owing(quiz, kind)
-    decided: dict[int, set[str]] = {}
-    for user_id, window in Reminder.objects.filter(kind=kind, object_key=f"quiz:{quiz.pk}").values_list("user_id", "window"):
-        decided.setdefault(user_id, set()).add(window)
-    dates = quiz_dates_for_class(quizzes=[quiz], user_ids=owing)
-    for user_id in owing:
-        yield user_id, dates[(quiz.pk, user_id)], decided.get(user_id, set())
+
+    def read():
+        owing = _students_owing(quiz, kind)
+        decided: dict[int, set[str]] = {}
+        for user_id, window in Reminder.objects.filter(kind=kind, object_key=f"quiz:{quiz.pk}").values_list("user_id", "window"):
+            decided.setdefault(user_id, set()).add(window)
+        dates = quiz_dates_for_class(quizzes=[quiz], user_ids=owing)
+        return [(user_id, dates[(quiz.pk, user_id)], decided.get(user_id, set())) for user_id in owing]
+
+    return decisions.once(("owing", kind, quiz.pk), read)
 
 
 def _window(name: str, *, quiz: Quiz, due_at: datetime) -> str:
@@ -110,9 +125,12 @@ def _window(name: str, *, quiz: Quiz, due_at: datetime) -> str:
 def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
     """Students without a submitted attempt, at each of the course's reminder hours before their due date
     (their own, when an override or their group gives them one: `quizzes.dates`)."""
-    longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
+    longest = decisions.once(
+        ("longest reminder",),
+        lambda: max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48),
+    )
     for quiz in decisions.in_scope(_quizzes_due_between(now, now + timedelta(hours=longest)), "lesson__course_id"):
-        for user_id, dates, decided in _owing_with_dates(quiz, Kind.DUE_SOON):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.DUE_SOON, decisions):
             if dates.due_at is None or not now < dates.due_at:
                 continue
             hours_left = (dates.due_at - now).total_seconds() / 3600
@@ -134,7 +152,7 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
     """Once per student and quiz, when their due date has passed and late work is still accepted."""
     overdue = _quizzes_due_between(now - OVERDUE_LOOKBACK, now, late_policy=Quiz.LatePolicy.ACCEPT)
     for quiz in decisions.in_scope(overdue, "lesson__course_id"):
-        for user_id, dates, decided in _owing_with_dates(quiz, Kind.OVERDUE):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.OVERDUE, decisions):
             if dates.due_at is None or not now - OVERDUE_LOOKBACK < dates.due_at <= now:
                 continue
             window = _window("overdue", quiz=quiz, due_at=dates.due_at)
@@ -151,22 +169,35 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
 last_activity_annotation = idle_since_annotation
 
 
-def _students_with_last_activity(course):
-    """The inactivity rule's students (those who could follow a link and did not opt out), with their last activity."""
-    return (
-        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
-        .exclude(NEVER_ACTIVATED)
-        .annotate(last_activity=last_activity_annotation())
-        .exclude(_opted_out(Kind.INACTIVITY))
+def _courses(decisions: Decisions) -> list[Course]:
+    return decisions.once(("courses",), lambda: list(decisions.in_scope(Course.objects.all())))
+
+
+def _last_activities(course, decisions: Decisions) -> list[tuple[int, datetime]]:
+    """(user id, last activity) of the inactivity rule's students (who could follow a link and did not opt out).
+
+    Read whole and compared with `now` in Python (the database computes every student's last activity to
+    filter on it anyway): so the forecast reads it once for all its hours."""
+    return decisions.once(
+        ("last activity", course.pk),
+        lambda: list(
+            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+            .exclude(NEVER_ACTIVATED)
+            .annotate(last_activity=last_activity_annotation())
+            .exclude(_opted_out(Kind.INACTIVITY))
+            .order_by("pk")
+            .values_list("user_id", "last_activity")
+        ),
     )
 
 
 def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
     """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
-    for course in decisions.in_scope(Course.objects.all()):
-        rows = _students_with_last_activity(course).filter(last_activity__lt=now - INACTIVITY).values_list("user_id", "last_activity")
-        existing = set(
-            Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
+    for course in _courses(decisions):
+        rows = [(user_id, last_activity) for user_id, last_activity in _last_activities(course, decisions) if last_activity < now - INACTIVITY]
+        existing = decisions.once(
+            ("inactivity decided", course.pk),
+            lambda: set(Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")),
         )
         url = reverse("courses:detail", kwargs={"course": course.slug})
         for user_id, last_activity in rows:
@@ -249,7 +280,7 @@ def sweep_notices(*, now: datetime, decisions: Decisions) -> list[int]:
 def _quizzes_with_overrides(decisions: Decisions):
     """The visible quizzes in scope with their course and overrides: two queries."""
     quizzes = Quiz.objects.filter(visible_to_students("lesson__")).select_related("lesson__course").prefetch_related("overrides")
-    return decisions.in_scope(quizzes, "lesson__course_id")
+    return decisions.once(("quizzes with overrides",), lambda: list(decisions.in_scope(quizzes, "lesson__course_id")))
 
 
 def _due_dates(quiz: Quiz) -> set[datetime]:
@@ -279,14 +310,11 @@ def overdue_instants(*, start: datetime, end: datetime, decisions: Decisions) ->
 
 
 def inactivity_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
-    """The moment each student's quiet week ends, from the sweep's own query: one query per course."""
+    """The moment each student's quiet week ends, from the sweep's own read (shared through the memo)."""
     instants = set()
-    for course in decisions.in_scope(Course.objects.all()):
-        ends = _students_with_last_activity(course).filter(
-            last_activity__gte=start - INACTIVITY, last_activity__lt=end - INACTIVITY
-        ).values_list("last_activity", flat=True)
+    for course in _courses(decisions):
         # The sweep's test is strict (idle for more than a week): a week ending on the hour is seen the hour after.
-        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for last_activity in ends}
+        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in _last_activities(course, decisions)}
     return {instant for instant in instants if start < instant <= end}
 
 

@@ -30,7 +30,7 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
         return
     window = local.date().isoformat()
     user = OuterRef("user_id")
-    caps = dict(ReviewSettings.objects.values_list("course_id", "daily_cap"))
+    caps = decisions.once(("review caps",), lambda: dict(ReviewSettings.objects.values_list("course_id", "daily_cap")))
     rows = (
         cards_in_deck()
         .filter(due__lte=now)
