@@ -81,10 +81,10 @@ def reminders_forecast(*, course, now: datetime | None = None, days: int = FOREC
     runs: list[tuple[datetime, int, Decisions]] = []
     memo: dict = {}  # nothing changes meanwhile: what does not depend on the hour is read once (`Decisions.once`)
     for rank, (sweep, instants) in enumerate(HOURLY_RULES):
-        scope = Decisions(course_ids=[course.pk], memo=memo)
+        scope = Decisions(course_ids=[course.pk], memo=memo, horizon=last_sweep)
         hours = {first_sweep} | {_beat_hour(at) for at in instants(start=first_sweep, end=last_sweep, decisions=scope)}
         for at in sorted(at for at in hours if at <= last_sweep):
-            decisions = Decisions(course_ids=[course.pk], memo=memo)
+            decisions = Decisions(course_ids=[course.pk], memo=memo, horizon=last_sweep)
             sweep(now=at, decisions=decisions)
             runs.append((at, rank, decisions))
     for step in range(days * 24):

@@ -46,14 +46,22 @@ class Decisions:
     # one memo between its runs, so what a sweep reads that does not depend on the hour is read once. None (the
     # real sweeps, one hour each): read every time.
     memo: dict | None = None
+    # With a memo: the latest hour the runs sharing it will ask for. A read of what `now` has reached (cards due,
+    # quiet weeks ended) reads up to it once, and each run keeps what its own `now` has reached.
+    horizon: datetime | None = None
 
     def once(self, key: tuple, read):
-        """`read()`, or its result kept in the shared memo. Only for reads that do not depend on `now`."""
+        """`read()`, or its result kept in the shared memo. Only for reads that do not depend on `now` (or read up
+        to `reach(now)`)."""
         if self.memo is None:
             return read()
         if key not in self.memo:
             self.memo[key] = read()
         return self.memo[key]
+
+    def reach(self, now: datetime) -> datetime:
+        """How far a read of what `now` has reached goes: `now` itself, or the horizon of the shared memo."""
+        return self.horizon if self.memo is not None and self.horizon is not None else now
 
     def in_scope(self, queryset, course_field: str = "pk"):
         return queryset if self.course_ids is None else queryset.filter(**{f"{course_field}__in": self.course_ids})
@@ -173,28 +181,28 @@ def _courses(decisions: Decisions) -> list[Course]:
     return decisions.once(("courses",), lambda: list(decisions.in_scope(Course.objects.all())))
 
 
-def _last_activities(course, decisions: Decisions) -> list[tuple[int, datetime]]:
-    """(user id, last activity) of the inactivity rule's students (who could follow a link and did not opt out).
-
-    Read whole and compared with `now` in Python (the database computes every student's last activity to
-    filter on it anyway): so the forecast reads it once for all its hours."""
-    return decisions.once(
-        ("last activity", course.pk),
+def _quiet_for_a_week(course, now: datetime, decisions: Decisions) -> list[tuple[int, datetime]]:
+    """(user id, last activity) of the course's students idle for more than a week at `now` (who could follow a
+    link and did not opt out). Read up to `decisions.reach(now)` (the forecast reads once for all its hours)."""
+    idle = decisions.once(
+        ("quiet for a week", course.pk),
         lambda: list(
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .exclude(NEVER_ACTIVATED)
             .annotate(last_activity=last_activity_annotation())
+            .filter(last_activity__lt=decisions.reach(now) - INACTIVITY)
             .exclude(_opted_out(Kind.INACTIVITY))
             .order_by("pk")
             .values_list("user_id", "last_activity")
         ),
     )
+    return [(user_id, last_activity) for user_id, last_activity in idle if last_activity < now - INACTIVITY]
 
 
 def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
     """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
     for course in _courses(decisions):
-        rows = [(user_id, last_activity) for user_id, last_activity in _last_activities(course, decisions) if last_activity < now - INACTIVITY]
+        rows = _quiet_for_a_week(course, now, decisions)
         existing = decisions.once(
             ("inactivity decided", course.pk),
             lambda: set(Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")),
@@ -314,7 +322,7 @@ def inactivity_instants(*, start: datetime, end: datetime, decisions: Decisions)
     instants = set()
     for course in _courses(decisions):
         # The sweep's test is strict (idle for more than a week): a week ending on the hour is seen the hour after.
-        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in _last_activities(course, decisions)}
+        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in _quiet_for_a_week(course, end, decisions)}
     return {instant for instant in instants if start < instant <= end}
 
 

@@ -1,7 +1,7 @@
 """The daily "reviews to do" nudge, decided in the reminder outbox (reminders app) by its hourly sweep.
 
 Two queries whatever the number of students or cards: the courses' caps, then
-the due cards counted per student and course, less the students who opted
+the due cards counted per student, course and due time (summed per student and course here), less the students who opted
 out, were already nudged today or already got a quiz reminder e-mail today
 (at most one e-mail a day: a nudge decided with a pending quiz reminder rides
 in the same e-mail, see reminders.services).
@@ -31,9 +31,9 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
     window = local.date().isoformat()
     user = OuterRef("user_id")
     caps = decisions.once(("review caps",), lambda: dict(ReviewSettings.objects.values_list("course_id", "daily_cap")))
-    rows = (
+    cards = decisions.once(("review nudge cards", window), lambda: list(
         cards_in_deck()
-        .filter(due__lte=now)
+        .filter(due__lte=decisions.reach(now))  # the forecast reads its whole day's horizon once
         .filter(Exists(Enrollment.objects.filter(user_id=user, course_id=OuterRef("course_id"), role=Enrollment.Role.STUDENT)))
         .exclude(Exists(EmailOptOut.objects.filter(user_id=user, kind=Kind.REVIEWS)))
         .exclude(Exists(Reminder.objects.filter(user_id=user, kind=Kind.REVIEWS, object_key=OBJECT_KEY, window=window)))
@@ -44,12 +44,17 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
                 )
             )
         )
-        .values("user_id", "course_id", "course__title", "course__slug")
+        .values("user_id", "course_id", "course__title", "course__slug", "due")
         .annotate(n=Count("pk"))
-        .order_by("user_id", "course__title")
-    )
+        .order_by("user_id", "course__title", "course_id")
+    ))
+    rows: dict[tuple[int, int], dict] = {}  # the cards due at `now`, counted per student and course
+    for card in cards:
+        if card["due"] <= now:
+            row = rows.setdefault((card["user_id"], card["course_id"]), {**card, "n": 0})
+            row["n"] += card["n"]
     by_user: dict[int, list[dict]] = {}
-    for row in rows:
+    for row in rows.values():
         count = min(row["n"], caps.get(row["course_id"], DEFAULT_DAILY_CAP))
         by_user.setdefault(row["user_id"], []).append(
             {
