@@ -6,10 +6,13 @@ in dry-run (nothing written). A reminder a sweep would decide at one hour is not
 (the outbox's unique key), so the forecast keeps the first hour of each key. It assumes nothing else
 happens meanwhile: a student who submits the quiz will not get its reminder.
 
-Running every rule at each of the 168 coming hours costs some 1,400 queries. Between two instants at which
+Running every rule at each of the 168 coming hours cost some 1,400 queries. Between two instants at which
 a rule can decide something new (its `*_instants`, next to the rule), running it again finds only keys
-already seen, so each rule runs at the first coming hour and at the beat hours following its instants:
-a few dozen queries for a course, whatever its size.
+already seen, so each rule runs at the first coming hour and at the beat hours following its instants.
+The runs share a memo (`Decisions.once`): what a sweep reads that does not depend on the hour is read once,
+and what grows with the hour (quiet weeks ended, cards due) is read once up to the last hour
+(`Decisions.reach`), each run keeping what its own hour has reached. A few dozen queries, whatever the
+class size.
 """
 
 from dataclasses import dataclass
