@@ -107,6 +107,14 @@ def main() -> None:
             hours = {at.replace(minute=0, second=0, microsecond=0) for at in found}
             print(f"{connection.vendor}: {sweep.__name__}: {len(found)} instants, about {len(hours) + 1} hours to run")
         fast = timed("page's forecast (each rule at its own hours)", lambda: reminders_forecast(course=course, now=now), RUNS)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.runcall(reminders_forecast, course=course, now=now)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+            return
         slow = timed("every rule at each of the 168 hours (before)", lambda: every_hour_forecast(course, now), 1)
         same = [(r.at, r.user.pk, r.kind, r.object_key, r.window, r.context) for r in fast] == slow
         print(f"{connection.vendor}: {len(fast)} reminders forecast; same as every hour: {same}")

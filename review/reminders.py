@@ -53,15 +53,14 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
         if card["due"] <= now:
             row = rows.setdefault((card["user_id"], card["course_id"]), {**card, "n": 0})
             row["n"] += card["n"]
+    urls: dict[str, str] = {}  # one per course, not per student
     by_user: dict[int, list[dict]] = {}
     for row in rows.values():
         count = min(row["n"], caps.get(row["course_id"], DEFAULT_DAILY_CAP))
-        by_user.setdefault(row["user_id"], []).append(
-            {
-                "course": row["course__title"], "count": count,
-                "url": reverse("courses:review:index", kwargs={"course": row["course__slug"]}),
-            }
-        )
+        slug = row["course__slug"]
+        if slug not in urls:
+            urls[slug] = reverse("courses:review:index", kwargs={"course": slug})
+        by_user.setdefault(row["user_id"], []).append({"course": row["course__title"], "count": count, "url": urls[slug]})
     for user_id, courses in by_user.items():
         decisions.add(
             user_id=user_id, kind=Kind.REVIEWS, object_key=OBJECT_KEY, window=window,
@@ -71,7 +70,8 @@ def sweep_review_nudges(*, now: datetime, decisions) -> None:
 
 def review_nudge_instants(*, start: datetime, end: datetime, decisions) -> set[datetime]:
     """When the nudge sweep can decide something new (`reminders.sweeps`, « When each hourly rule… »): each day's
-    first nudge hour (a new day's window), and each card falling due. One query.
+    first nudge hour (a new day's window), and each student's first card falling due that day (their later cards
+    that day make no new nudge). One query.
 
     The sweep looks at every course (one nudge for all of a student's courses), so the cards are those of the
     students of the courses in scope, in any course."""
@@ -83,8 +83,9 @@ def review_nudge_instants(*, start: datetime, end: datetime, decisions) -> set[d
     students = Enrollment.objects.filter(role=Enrollment.Role.STUDENT)
     if decisions.course_ids is not None:
         students = students.filter(course_id__in=decisions.course_ids)
-    instants |= set(
-        cards_in_deck().filter(due__gt=start, due__lte=end, user_id__in=students.values("user_id"))
-        .values_list("due", flat=True).distinct()
-    )
+    first_due: dict[tuple[int, object], datetime] = {}
+    for user_id, due in cards_in_deck().filter(due__gt=start, due__lte=end, user_id__in=students.values("user_id")).values_list("user_id", "due"):
+        key = (user_id, timezone.localtime(due).date())
+        first_due[key] = min(due, first_due.get(key, due))
+    instants |= set(first_due.values())
     return {instant for instant in instants if start < instant <= end}
