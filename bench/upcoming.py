@@ -9,6 +9,12 @@ Run by hand (prints figures; nothing asserts on time):
 In a throw-away test database: imports `seeds/`, runs `seed_demo --students 60` (BENCH_STUDENTS), moves the
 five quizzes' due dates into the coming week (one every 30 hours), gives one student and one group an override,
 then times each way (median of BENCH_RUNS) with its query count and checks both give the same list.
+BENCH_PROFILE=1 prints where the page's time goes instead of timing the old way.
+
+Measured 2026-12-03 (2 shared cores, load 3 to 20 from other work: timings are indicative), 60 students,
+1,004 reminders forecast, the same list both ways:
+  SQLite:     90 queries, 414 ms  (every hour: 3,861 queries, 7.6 s)
+  PostgreSQL: 90 queries, 673 ms  (every hour: 3,861 queries, 12.8 s)
 """
 
 import datetime
