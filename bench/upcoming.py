@@ -100,7 +100,8 @@ def main() -> None:
             quiz.save(update_fields=["due_at"])
         students = list(Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).order_by("pk"))
         Enrollment.objects.filter(pk__in=[e.pk for e in students[:5]]).update(group="B")
-        QuizOverride.objects.create(quiz=quizzes[0], user_id=students[-1].user_id, due_at=quizzes[0].due_at + datetime.timedelta(hours=26))
+        own_date = quizzes[0].due_at + datetime.timedelta(hours=26)
+        QuizOverride.objects.create(quiz=quizzes[0], user_id=students[-1].user_id, due_at=own_date)
         QuizOverride.objects.create(quiz=quizzes[1], group="B", due_at=quizzes[1].due_at + datetime.timedelta(hours=13, minutes=30))
         print(f"{connection.vendor}: {len(students)} students, {len(quizzes)} quizzes")
 

@@ -205,7 +205,9 @@ def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
         rows = _quiet_for_a_week(course, now, decisions)
         existing = decisions.once(
             ("inactivity decided", course.pk),
-            lambda: set(Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")),
+            lambda: set(
+                Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
+            ),
         )
         url = reverse("courses:detail", kwargs={"course": course.slug})
         for user_id, last_activity in rows:
@@ -322,7 +324,8 @@ def inactivity_instants(*, start: datetime, end: datetime, decisions: Decisions)
     instants = set()
     for course in _courses(decisions):
         # The sweep's test is strict (idle for more than a week): a week ending on the hour is seen the hour after.
-        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in _quiet_for_a_week(course, end, decisions)}
+        quiet = _quiet_for_a_week(course, end, decisions)
+        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in quiet}
     return {instant for instant in instants if start < instant <= end}
 
 

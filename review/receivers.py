@@ -11,7 +11,13 @@ from django.urls import reverse
 from courses.signals import course_participation_requested, todo_requested
 from gradebook.signals import progress_page_requested, quiz_statistics_requested
 from quizzes.signals import attempt_graded
-from reminders.signals import calendar_events_requested, instructor_digest_requested, student_summary_requested, sweep_instants_requested, sweep_requested
+from reminders.signals import (
+    calendar_events_requested,
+    instructor_digest_requested,
+    student_summary_requested,
+    sweep_instants_requested,
+    sweep_requested,
+)
 
 
 @receiver(attempt_graded)

@@ -84,7 +84,8 @@ def review_nudge_instants(*, start: datetime, end: datetime, decisions) -> set[d
     if decisions.course_ids is not None:
         students = students.filter(course_id__in=decisions.course_ids)
     first_due: dict[tuple[int, object], datetime] = {}
-    for user_id, due in cards_in_deck().filter(due__gt=start, due__lte=end, user_id__in=students.values("user_id")).values_list("user_id", "due"):
+    cards = cards_in_deck().filter(due__gt=start, due__lte=end, user_id__in=students.values("user_id"))
+    for user_id, due in cards.values_list("user_id", "due"):
         key = (user_id, timezone.localtime(due).date())
         first_due[key] = min(due, first_due.get(key, due))
     instants |= set(first_due.values())

@@ -152,5 +152,7 @@ def test_running_each_rule_only_when_it_can_change_forecasts_what_every_hour_wou
 
     assert fast == _every_hour_forecast(course, NOW)
     kinds = {(user, kind) for _at, user, kind, *_rest in fast}
-    assert {(own.pk, "due_soon"), (grouped.pk, "overdue"), (quiet.pk, "inactivity"), (on_the_hour.pk, "inactivity"), (reviewer.pk, "reviews")} <= kinds
+    assert {
+        (own.pk, "due_soon"), (grouped.pk, "overdue"), (quiet.pk, "inactivity"), (on_the_hour.pk, "inactivity"), (reviewer.pk, "reviews"),
+    } <= kinds
     assert {kind for _user, kind in kinds} >= {"instructor_digest", "student_summary"}
