@@ -1,10 +1,18 @@
 """« Ce qui partira »: the reminders and digests the coming days will send for a course.
 
-Not a second copy of the rules: the forecast runs the sweeps themselves (`services.hourly_decisions`, and
-`services.weekly_decisions` at the beat's Monday hour) for each coming hour, limited to the course, in
-dry-run (nothing written). A reminder a sweep would decide at one hour is not decided again at the next
+Not a second copy of the rules: the forecast runs the sweeps themselves (each rule of
+`services.HOURLY_RULES`, and `services.weekly_decisions` at the beat's Monday hour), limited to the course,
+in dry-run (nothing written). A reminder a sweep would decide at one hour is not decided again at the next
 (the outbox's unique key), so the forecast keeps the first hour of each key. It assumes nothing else
 happens meanwhile: a student who submits the quiz will not get its reminder.
+
+Running every rule at each of the 168 coming hours cost some 1,400 queries. Between two instants at which
+a rule can decide something new (its `*_instants`, next to the rule), running it again finds only keys
+already seen, so each rule runs at the first coming hour and at the beat hours following its instants.
+The runs share a memo (`Decisions.once`): what a sweep reads that does not depend on the hour is read once,
+and what grows with the hour (quiet weeks ended, cards due) is read once up to the last hour
+(`Decisions.reach`), each run keeping what its own hour has reached. A few dozen queries, whatever the
+class size.
 """
 
 from dataclasses import dataclass
@@ -16,7 +24,7 @@ from django.utils import timezone
 
 from reminders.models import Kind
 from reminders.schedule import ENTRIES
-from reminders.services import hourly_decisions, weekly_decisions
+from reminders.services import HOURLY_RULES, weekly_decisions
 from reminders.sweeps import Decisions
 
 FORECAST_DAYS = 7
@@ -59,25 +67,46 @@ def _about_course(row, course, review_url: str) -> bool:
     return any(entry.get("url") == review_url for entry in row.context.get("courses", []))
 
 
+def _beat_hour(instant: datetime) -> datetime:
+    """The first hourly sweep at or after `instant` (the beat runs the sweep on the hour)."""
+    hour = instant.replace(minute=0, second=0, microsecond=0)
+    return hour if hour == instant else hour + timedelta(hours=1)
+
+
 def reminders_forecast(*, course, now: datetime | None = None, days: int = FORECAST_DAYS) -> list[UpcomingReminder]:
     """Who will get what, and when, for this course in the next `days` days, in the order it will go out."""
     now = now or timezone.now()
     first_sweep = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    last_sweep = first_sweep + timedelta(hours=days * 24 - 1)
     weekday, hour = _weekly_slot()
     review_url = reverse("courses:review:index", kwargs={"course": course.slug})
-    seen: set[tuple] = set()
-    found: list[tuple[datetime, object]] = []
+    # (hour, rule's rank, decisions): the order the real sweeps would decide them in, hour by hour.
+    runs: list[tuple[datetime, int, Decisions]] = []
+    memo: dict = {}  # nothing changes meanwhile: what does not depend on the hour is read once (`Decisions.once`)
+    for rank, (sweep, instants) in enumerate(HOURLY_RULES):
+        scope = Decisions(course_ids=[course.pk], memo=memo, horizon=last_sweep)
+        hours = {first_sweep} | {_beat_hour(at) for at in instants(start=first_sweep, end=last_sweep, decisions=scope)}
+        for at in sorted(at for at in hours if at <= last_sweep):
+            decisions = Decisions(course_ids=[course.pk], memo=memo, horizon=last_sweep)
+            sweep(now=at, decisions=decisions)
+            runs.append((at, rank, decisions))
     for step in range(days * 24):
         at = first_sweep + timedelta(hours=step)
-        decisions = Decisions(course_ids=[course.pk])
-        hourly_decisions(now=at, decisions=decisions)
         local = timezone.localtime(at)
         if local.weekday() == weekday and local.hour == hour:
+            decisions = Decisions(course_ids=[course.pk])
             weekly_decisions(now=at, decisions=decisions, digest_builder=_digest_outline)
+            runs.append((at, len(HOURLY_RULES), decisions))
+    seen: set[tuple] = set()
+    found: list[tuple[datetime, object]] = []
+    for at, _rank, decisions in sorted(runs, key=lambda run: run[:2]):
         for row in decisions.rows:
             key = (row.user_id, row.kind, row.object_key, row.window)
-            if key not in seen and _about_course(row, course, review_url):
-                seen.add(key)
+            if key in seen:
+                continue
+            # Decided once, whatever it holds: a review nudge first decided without this course will not bring it.
+            seen.add(key)
+            if _about_course(row, course, review_url):
                 found.append((at, row))
     users = get_user_model().objects.in_bulk({row.user_id for _at, row in found})
     return [

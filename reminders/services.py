@@ -13,12 +13,15 @@ from django.utils import timezone
 from coursesite.broker import task_publish_quietly
 from coursesite.outbox import Outbox, outbox_send_each
 from notifications.models import Notification
-from reminders.signals import sweep_registered
+from reminders.signals import registered_instants, sweep_registered
 from reminders.digest import instructor_digest_content
 from reminders.emails import build_message
 from reminders.models import EmailOptOut, Kind, Reminder
 from reminders.sweeps import (
     Decisions,
+    due_soon_instants,
+    inactivity_instants,
+    overdue_instants,
     sweep_due_soon,
     sweep_inactivity,
     sweep_notices,
@@ -52,14 +55,22 @@ def _queue_sending() -> None:
     task_publish_quietly(send_pending_reminders)
 
 
+# The hourly rules decided from dates and activity, in the order the sweep runs them, each with the instants at
+# which it can decide something new (`reminders.sweeps`). The sweep runs every rule every hour; the studio's
+# forecast (`reminders.forecast`) runs each rule at its own instants only: one list, so they cannot disagree.
+HOURLY_RULES = (
+    (sweep_due_soon, due_soon_instants),
+    (sweep_overdue, overdue_instants),
+    (sweep_inactivity, inactivity_instants),
+    (sweep_registered, registered_instants),  # the apps above: the daily review nudge
+)
+
+
 def hourly_decisions(*, now, decisions: Decisions) -> None:
     """What each hourly sweep decides from dates and activity: quizzes due soon or overdue, inactivity, and
-    what the apps above add (the daily review nudge). The studio's forecast (`reminders.forecast`) runs this
-    very function over the coming hours, so the page and the sweep cannot disagree."""
-    sweep_due_soon(now=now, decisions=decisions)
-    sweep_overdue(now=now, decisions=decisions)
-    sweep_inactivity(now=now, decisions=decisions)
-    sweep_registered(now=now, decisions=decisions)  # the apps above: the daily review nudge
+    what the apps above add (the daily review nudge)."""
+    for sweep, _instants in HOURLY_RULES:
+        sweep(now=now, decisions=decisions)
 
 
 def weekly_decisions(*, now, decisions: Decisions, digest_builder=instructor_digest_content) -> None:

@@ -14,6 +14,9 @@ from courses.signals import answers_merged
 
 # kwargs: now, decisions (a sweeps.Decisions to add Reminder rows to). Receivers return nothing.
 sweep_requested = Signal()
+# kwargs: start, end, decisions. A receiver returns the instants in (start, end] at which its sweep can decide
+# something new (see `reminders.sweeps`, « When each hourly rule can decide something new »).
+sweep_instants_requested = Signal()
 # kwargs: user, now. A receiver returns a list of {"uid", "summary", "start", "end", "url"} all-day or timed events.
 calendar_events_requested = Signal()
 # kwargs: course, now. A receiver returns {user_id: {context key: value}} to merge into each student's weekly summary.
@@ -25,6 +28,15 @@ instructor_digest_requested = Signal()
 def sweep_registered(*, now: datetime, decisions) -> None:
     """Let the apps above decide their reminders in the same sweep (the review nudge)."""
     sweep_requested.send(sender=None, now=now, decisions=decisions)
+
+
+def registered_instants(*, start: datetime, end: datetime, decisions) -> set[datetime]:
+    """When the apps' sweeps (`sweep_registered`) can decide something new: their receivers' instants."""
+    return {
+        instant
+        for _receiver, instants in sweep_instants_requested.send(sender=None, start=start, end=end, decisions=decisions)
+        for instant in instants or ()
+    }
 
 
 def calendar_events(*, user, now: datetime) -> list[dict]:

@@ -42,6 +42,26 @@ class Decisions:
     # None: every course (the real sweeps). A list of course ids: the sweeps look only at these courses (the
     # studio's « Ce qui partira » forecasts one course with the very same rules).
     course_ids: list[int] | None = None
+    # The forecast runs the sweeps at many hours over data that do not change meanwhile (a dry run): it shares
+    # one memo between its runs, so what a sweep reads that does not depend on the hour is read once. None (the
+    # real sweeps, one hour each): read every time.
+    memo: dict | None = None
+    # With a memo: the latest hour the runs sharing it will ask for. A read of what `now` has reached (cards due,
+    # quiet weeks ended) reads up to it once, and each run keeps what its own `now` has reached.
+    horizon: datetime | None = None
+
+    def once(self, key: tuple, read):
+        """`read()`, or its result kept in the shared memo. Only for reads that do not depend on `now` (or read up
+        to `reach(now)`)."""
+        if self.memo is None:
+            return read()
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
+
+    def reach(self, now: datetime) -> datetime:
+        """How far a read of what `now` has reached goes: `now` itself, or the horizon of the shared memo."""
+        return self.horizon if self.memo is not None and self.horizon is not None else now
 
     def in_scope(self, queryset, course_field: str = "pk"):
         return queryset if self.course_ids is None else queryset.filter(**{f"{course_field}__in": self.course_ids})
@@ -91,15 +111,18 @@ def _quizzes_due_between(start: datetime, end: datetime, **filters):
     )
 
 
-def _owing_with_dates(quiz: Quiz, kind: str):
+def _owing_with_dates(quiz: Quiz, kind: str, decisions: Decisions) -> list[tuple[int, object, set[str]]]:
     """(user id, their dates, windows already decided for them) for each student who owes the quiz: four queries."""
-    owing = _students_owing(quiz, kind)
-    decided: dict[int, set[str]] = {}
-    for user_id, window in Reminder.objects.filter(kind=kind, object_key=f"quiz:{quiz.pk}").values_list("user_id", "window"):
-        decided.setdefault(user_id, set()).add(window)
-    dates = quiz_dates_for_class(quizzes=[quiz], user_ids=owing)
-    for user_id in owing:
-        yield user_id, dates[(quiz.pk, user_id)], decided.get(user_id, set())
+
+    def read():
+        owing = _students_owing(quiz, kind)
+        decided: dict[int, set[str]] = {}
+        for user_id, window in Reminder.objects.filter(kind=kind, object_key=f"quiz:{quiz.pk}").values_list("user_id", "window"):
+            decided.setdefault(user_id, set()).add(window)
+        dates = quiz_dates_for_class(quizzes=[quiz], user_ids=owing)
+        return [(user_id, dates[(quiz.pk, user_id)], decided.get(user_id, set())) for user_id in owing]
+
+    return decisions.once(("owing", kind, quiz.pk), read)
 
 
 def _window(name: str, *, quiz: Quiz, due_at: datetime) -> str:
@@ -110,9 +133,12 @@ def _window(name: str, *, quiz: Quiz, due_at: datetime) -> str:
 def sweep_due_soon(*, now: datetime, decisions: Decisions) -> None:
     """Students without a submitted attempt, at each of the course's reminder hours before their due date
     (their own, when an override or their group gives them one: `quizzes.dates`)."""
-    longest = max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48)
+    longest = decisions.once(
+        ("longest reminder",),
+        lambda: max((max(course.due_reminder_hours) for course in Course.objects.only("reminder_hours_before_due")), default=48),
+    )
     for quiz in decisions.in_scope(_quizzes_due_between(now, now + timedelta(hours=longest)), "lesson__course_id"):
-        for user_id, dates, decided in _owing_with_dates(quiz, Kind.DUE_SOON):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.DUE_SOON, decisions):
             if dates.due_at is None or not now < dates.due_at:
                 continue
             hours_left = (dates.due_at - now).total_seconds() / 3600
@@ -134,7 +160,7 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
     """Once per student and quiz, when their due date has passed and late work is still accepted."""
     overdue = _quizzes_due_between(now - OVERDUE_LOOKBACK, now, late_policy=Quiz.LatePolicy.ACCEPT)
     for quiz in decisions.in_scope(overdue, "lesson__course_id"):
-        for user_id, dates, decided in _owing_with_dates(quiz, Kind.OVERDUE):
+        for user_id, dates, decided in _owing_with_dates(quiz, Kind.OVERDUE, decisions):
             if dates.due_at is None or not now - OVERDUE_LOOKBACK < dates.due_at <= now:
                 continue
             window = _window("overdue", quiz=quiz, due_at=dates.due_at)
@@ -151,19 +177,37 @@ def sweep_overdue(*, now: datetime, decisions: Decisions) -> None:
 last_activity_annotation = idle_since_annotation
 
 
-def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
-    """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
-    for course in decisions.in_scope(Course.objects.all()):
-        rows = (
+def _courses(decisions: Decisions) -> list[Course]:
+    return decisions.once(("courses",), lambda: list(decisions.in_scope(Course.objects.all())))
+
+
+def _quiet_for_a_week(course, now: datetime, decisions: Decisions) -> list[tuple[int, datetime]]:
+    """(user id, last activity) of the course's students idle for more than a week at `now` (who could follow a
+    link and did not opt out). Read up to `decisions.reach(now)` (the forecast reads once for all its hours)."""
+    idle = decisions.once(
+        ("quiet for a week", course.pk),
+        lambda: list(
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .exclude(NEVER_ACTIVATED)
             .annotate(last_activity=last_activity_annotation())
-            .filter(last_activity__lt=now - INACTIVITY)
+            .filter(last_activity__lt=decisions.reach(now) - INACTIVITY)
             .exclude(_opted_out(Kind.INACTIVITY))
+            .order_by("pk")
             .values_list("user_id", "last_activity")
-        )
-        existing = set(
-            Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
+        ),
+    )
+    return [(user_id, last_activity) for user_id, last_activity in idle if last_activity < now - INACTIVITY]
+
+
+def sweep_inactivity(*, now: datetime, decisions: Decisions) -> None:
+    """A nudge to students with no activity for 7 days; once per quiet spell (the window is its start)."""
+    for course in _courses(decisions):
+        rows = _quiet_for_a_week(course, now, decisions)
+        existing = decisions.once(
+            ("inactivity decided", course.pk),
+            lambda: set(
+                Reminder.objects.filter(kind=Kind.INACTIVITY, object_key=f"course:{course.pk}").values_list("user_id", "window")
+            ),
         )
         url = reverse("courses:detail", kwargs={"course": course.slug})
         for user_id, last_activity in rows:
@@ -232,6 +276,57 @@ def sweep_notices(*, now: datetime, decisions: Decisions) -> list[int]:
             context={"title": notice["title"], "body": notice["body"], "url": notice["url"]},
         )
     return [notice["pk"] for notice in pending]
+
+
+# --- When each hourly rule can decide something new -----------------------------------------------------------
+# Each hourly sweep above decides from `now` compared with dates held in the data. `<rule>_instants(start=, end=,
+# decisions=)` returns the instants in (start, end] at which that comparison can first hold for someone: between two
+# of them the sweep, run again, finds no new reminder. The studio's forecast (`reminders.forecast`) runs each sweep
+# only at the first beat hour at or after each of its instants, instead of at every hour: the same rules, run less
+# often. An instant too many costs one run; one missing would hide or delay a reminder, which the forecast's test
+# (fast forecast == every rule run at every hour) is there to catch. A new time condition in a sweep needs its instants here.
+
+
+def _quizzes_with_overrides(decisions: Decisions):
+    """The visible quizzes in scope with their course and overrides: two queries."""
+    quizzes = Quiz.objects.filter(visible_to_students("lesson__")).select_related("lesson__course").prefetch_related("overrides")
+    return decisions.once(("quizzes with overrides",), lambda: list(decisions.in_scope(quizzes, "lesson__course_id")))
+
+
+def _due_dates(quiz: Quiz) -> set[datetime]:
+    """Every due date a student can have for the quiz: its own, or an override's (a group's or a student's)."""
+    return {due_at for due_at in [quiz.due_at, *(override.due_at for override in quiz.overrides.all())] if due_at}
+
+
+def due_soon_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """Each due date less each of the course's reminder hours (a closer window starts), and, for a quiz closed
+    to late work, each opening (a quiz not yet open is not reminded)."""
+    instants = set()
+    for quiz in _quizzes_with_overrides(decisions):
+        instants |= {due_at - timedelta(hours=h) for due_at in _due_dates(quiz) for h in quiz.lesson.course.due_reminder_hours}
+        if quiz.late_policy == Quiz.LatePolicy.REFUSE:
+            openings = [quiz.opens_at, *(override.opens_at for override in quiz.overrides.all())]
+            instants |= {opens_at for opens_at in openings if opens_at}
+    return {instant for instant in instants if start < instant <= end}
+
+
+def overdue_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """Each due date (a student's date passes)."""
+    instants = set()
+    for quiz in _quizzes_with_overrides(decisions):
+        if quiz.late_policy == Quiz.LatePolicy.ACCEPT:
+            instants |= _due_dates(quiz)
+    return {instant for instant in instants if start < instant <= end}
+
+
+def inactivity_instants(*, start: datetime, end: datetime, decisions: Decisions) -> set[datetime]:
+    """The moment each student's quiet week ends, from the sweep's own read (shared through the memo)."""
+    instants = set()
+    for course in _courses(decisions):
+        # The sweep's test is strict (idle for more than a week): a week ending on the hour is seen the hour after.
+        quiet = _quiet_for_a_week(course, end, decisions)
+        instants |= {last_activity + INACTIVITY + timedelta(microseconds=1) for _user, last_activity in quiet}
+    return {instant for instant in instants if start < instant <= end}
 
 
 def write_decisions(decisions: Decisions) -> int:

@@ -11,7 +11,13 @@ from django.urls import reverse
 from courses.signals import course_participation_requested, todo_requested
 from gradebook.signals import progress_page_requested, quiz_statistics_requested
 from quizzes.signals import attempt_graded
-from reminders.signals import calendar_events_requested, instructor_digest_requested, student_summary_requested, sweep_requested
+from reminders.signals import (
+    calendar_events_requested,
+    instructor_digest_requested,
+    student_summary_requested,
+    sweep_instants_requested,
+    sweep_requested,
+)
 
 
 @receiver(attempt_graded)
@@ -47,6 +53,13 @@ def decide_review_nudges(sender, *, now, decisions, **kwargs):
     from review.reminders import sweep_review_nudges
 
     sweep_review_nudges(now=now, decisions=decisions)
+
+
+@receiver(sweep_instants_requested, dispatch_uid="review.nudge_instants")
+def review_nudge_instants(sender, *, start, end, decisions, **kwargs):
+    from review.reminders import review_nudge_instants
+
+    return review_nudge_instants(start=start, end=end, decisions=decisions)
 
 
 @receiver(calendar_events_requested, dispatch_uid="review.calendar")
