@@ -15,7 +15,7 @@ from courses.models import Enrollment
 from courses.selectors import STAFF_ROLES, course_access
 from gradebook import selectors
 from gradebook.computation import REVIEW_KEY, TOTAL_KEY, Category, custom_category_key
-from gradebook.export import FRENCH, gradebook_csv_chunks
+from gradebook.export import FRENCH, MOODLE, gradebook_csv_chunks
 from gradebook.forms import (
     CategoryWeightsForm, ClearOverrideForm, GradesImportForm, GradingSchemeForm, ManualItemForm, OverrideForm,
 )
@@ -118,19 +118,24 @@ def _without(request, *names: str) -> str:
     return query.urlencode()
 
 
-@login_required
-def gradebook_csv(request, course):
+def _gradebook_csv(request, course, *, layout, filename: str):
     access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
     frame, refreshing = standings_read_frame(course=access.course)
     if refreshing is not None:
         messages.info(request, _("The export will be available once the grades are recalculated."))
         return redirect("courses:gradebook:index", course=access.course.slug)
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course, frame=frame)),
+        (chunk.encode("utf-8") for chunk in gradebook_csv_chunks(course=access.course, frame=frame, layout=layout)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{access.course.slug}-gradebook.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{access.course.slug}-{filename}.csv"'
     return response
+
+
+@login_required
+def gradebook_csv(request, course):
+    """The grades in Moodle's grade-export layout."""
+    return _gradebook_csv(request, course, layout=MOODLE, filename="gradebook")
 
 
 def _override_items(frame) -> list[tuple[str, str]]:
@@ -428,8 +433,4 @@ def _plain(value) -> str:
 @login_required
 def gradebook_csv_french(request, course):
     """The same grades for French spreadsheets: semicolons, decimal commas, French headers, UTF-8 with BOM."""
-    access = course_access(user=request.user, slug=course, roles=STAFF_ROLES)
-    chunks = gradebook_csv_chunks(course=access.course, frame=standings_fresh_frame(course=access.course), layout=FRENCH)
-    response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{access.course.slug}-notes.csv"'
-    return response
+    return _gradebook_csv(request, course, layout=FRENCH, filename="notes")

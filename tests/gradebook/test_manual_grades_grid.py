@@ -165,17 +165,18 @@ def test_the_grid_with_manual_items_runs_a_constant_number_of_queries(client, dj
     client.force_login(instructor)
     url = reverse("courses:gradebook:index", kwargs={"course": course.slug})
 
-    # Session, user, enrolment+course, scheme (which says the course has manual items), lessons, manual items,
-    # stale standings (none), count, page, groups, the header's notifications: one more than without manual
+    # Session, user, enrolment+course, scheme (which says the course has manual items), lessons, the quizzes'
+    # exceptions (overrides, extra time), manual items, stale standings (none), count, page, groups, the header's
+    # notifications: one more than without manual
     # items (tests/gradebook/test_gradebook_pages.py); sorting by a manual item is done by the database too.
     for params in ({}, {"sort": "-manual:%d" % course.manual_items.get(title="Examen final").pk}, {"compact": "1"}):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get(url, params)
         assert response.status_code == 200
         assert response.content.decode().count('class="gb-grade-input"') == 2 * min(size, 100)
 
     for name in ("courses:gradebook:csv", "courses:gradebook:csv_fr"):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):  # one more than without manual items, as the grid
             response = client.get(reverse(name, kwargs={"course": course.slug}))
             lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
         assert len(lines) == size + 1

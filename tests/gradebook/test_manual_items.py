@@ -218,8 +218,8 @@ def test_the_scheme_settings_page_counts_the_courses_own_categories_in_the_sum(c
     course, instructor, _lessons, _alice, _bob = world
     team_project(course, instructor)  # quizzes 50, participation 20, reading 10, project 20
     client.force_login(instructor)
-    url = reverse("courses:gradebook:settings", kwargs={"course": course.slug})
-    fields = {"participation_weight": 20, "reading_weight": 10, "full_participation_percent": 100,
+    url = reverse("courses:studio:scheme", kwargs={"course": course.slug})  # the one grading-settings page
+    fields = {"save": "1", "participation_weight": 20, "reading_weight": 10, "full_participation_percent": 100,
               "replies_only_percent": 50, "late_penalty_percent": 0, "letter_scale": "A 80\nB 60\nE 0"}
 
     refused = client.post(url, {**fields, "quiz_weight": 70})
