@@ -5,17 +5,16 @@ progress page fit a 390 px phone. axe on the new pages."""
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from courses.models import AuditEntry, Enrollment
 from gradebook.models import ManualGrade
+from tests.browser.test_accessibility import blocking_violations
 from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory, quiz_from_gift
 from tests.gradebook.builders import course_with_lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING = {"serious", "critical"}
 MATCHING = """
 ::Médias:: Associez chaque type de média à son exemple. {
   =Médias payants -> Une publicité commanditée sur LinkedIn ciblant les directeurs marketing
@@ -34,13 +33,6 @@ def log_in(page, live_server, user):
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Mes cours")).to_be_visible()
 
-
-def blocking_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"] if v["impact"] in BLOCKING
-    ]
 
 
 def no_sideways_overflow(page) -> bool:

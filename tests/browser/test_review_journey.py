@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from coursesite.content_import import course_content_import
+from quizzes.services import attempts_followups_sweep
 from review.models import Card
 from tests.conftest import SEEDS_DIR
 from tests.factories import PASSWORD, EnrollmentFactory
@@ -38,6 +39,8 @@ def test_a_missed_question_comes_back_the_next_day_and_moves_out_once_answered(l
     page.get_by_role("button", name="Terminer la tentative…").click()
     page.get_by_role("button", name="Remettre pour correction").click()
     expect(page.get_by_test_id("attempt-score")).to_be_visible()
+    # The submit's follow-ups (the review cards) are a worker's: here the sweep that beat runs every minute.
+    assert attempts_followups_sweep() == 1
 
     review_url = f"{live_server.url}/courses/{course.slug}/review/"
     page.goto(review_url)

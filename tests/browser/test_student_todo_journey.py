@@ -6,16 +6,15 @@ import datetime
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Enrollment
+from tests.browser.test_accessibility import blocking_violations
 from tests.factories import PASSWORD, CourseFactory, EnrollmentFactory, LessonFactory, quiz_from_gift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING = {"serious", "critical"}
 ESSAY_GIFT = "::Essai:: Expliquez l’effet de réseau sur LinkedIn. {}"
 
 
@@ -27,10 +26,6 @@ def log_in(page, live_server, user):
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Mes cours")).to_be_visible()
 
-
-def blocking_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in results.response["violations"] if v["impact"] in BLOCKING]
 
 
 def test_the_overdue_quiz_comes_first_and_the_graded_essay_is_announced_with_its_score(live_server, page):

@@ -149,10 +149,11 @@ def test_the_settings_page_and_its_preview_hold_a_constant_number_of_queries(dja
     # As tests/studio/test_page_queries.py pins it: session, user, course access, the scheme, the unread notifications.
     with django_assert_num_queries(5):
         assert client.get(scheme_url(course)).status_code == 200
-    # The same four, then the frame (scheme, lessons), the stale standings (none), the kept standings; the
-    # reference computation under the proposed scheme: lessons, students, reading, attempts, posts, review
-    # credit, overrides; and the unread notifications of the page's header.
-    with django_assert_num_queries(18):
+    # The same four, then the frame (scheme, lessons, the quizzes' exceptions), the stale standings (none), the
+    # kept standings; the reference computation under the proposed scheme: whether the course has manual items,
+    # lessons, the quizzes' exceptions, students, reading, attempts, posts, review credit, overrides; and the
+    # unread notifications of the page's header.
+    with django_assert_num_queries(19):
         response = client.post(scheme_url(course), {**SCHEME, "preview": "1"})
     assert len(response.context["preview"].changes) == size + 1
     assert all(change.after is not None for change in response.context["preview"].changes)
