@@ -55,7 +55,7 @@ servers=""
 n=0
 for node_port in $NODE_PORTS; do
   n=$((n + 1))
-  servers+="    server web${n} 127.0.0.1:${node_port} check inter 2s fall 2 rise 1"$'\n'
+  servers+="    server web${n} 127.0.0.1:${node_port} check inter 2s fall 3 rise 1"$'\n'
 done
 cat > var/haproxy.cfg <<CFG
 global
@@ -74,6 +74,12 @@ backend nodes
     balance roundrobin
     option httpchk GET /livez
     http-check expect status 200
+    # A busy node answers its check late, a dead one refuses it at once: a check may take as long as a request
+    # queued behind a cohort's submits (at 1,000 students in a minute on 2 cores, seconds), so only a node that
+    # stops answering is taken out, never two busy ones (which left no server: 503 to every student).
+    timeout check 20s
+    option redispatch
+    retries 2
     http-response set-header X-Served-By %s
 ${servers}
 CFG
