@@ -409,22 +409,7 @@ def scores_queue(*, quiz_id: int, user_ids) -> int:
         .filter(Q(context__lineitems_url__gt="") | Q(context__line_items__isnull=False))
         .values_list("context_id", "user_link_id").distinct()
     )
-    if not pairs:
-        return 0
-    now = timezone.now()
-    rows = [
-        LtiScore(context_id=context_id, quiz_id=quiz_id, user_link_id=link_id, status=LtiScore.Status.PENDING,
-                 next_try_at=now, tries=0)
-        for context_id, link_id in pairs
-    ]
-    # One upsert: a regrade of the whole class is one statement, and two changes racing cannot collide.
-    # A row the LMS refused for good goes back to pending too: a new grade is worth one more try.
-    LtiScore.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["context", "quiz", "user_link"],
-        update_fields=["status", "next_try_at", "tries", "updated_at"],
-    )
-    transaction.on_commit(_send_soon)
-    return len(rows)
+    return _scores_pending(pairs=pairs, column="quiz", target_id=quiz_id)
 
 
 def scores_queue_manual(*, item_id: int, user_ids) -> int:
@@ -437,16 +422,25 @@ def scores_queue_manual(*, item_id: int, user_ids) -> int:
         .filter(Q(context__lineitems_url__gt="") | Q(context__line_items__manual_item_id=item_id))
         .values_list("context_id", "user_link_id").distinct()
     )
+    return _scores_pending(pairs=pairs, column="manual_item", target_id=item_id)
+
+
+def _scores_pending(*, pairs, column: str, target_id: int) -> int:
+    """Mark the score of `column` (a quiz or a manual item) pending for each (LMS course, link) pair.
+
+    One upsert: a regrade of the whole class is one statement, and two changes racing cannot collide.
+    A row the LMS refused for good goes back to pending too: a new grade is worth one more try.
+    """
     if not pairs:
         return 0
     now = timezone.now()
     rows = [
-        LtiScore(context_id=context_id, manual_item_id=item_id, user_link_id=link_id, status=LtiScore.Status.PENDING,
-                 next_try_at=now, tries=0)
+        LtiScore(context_id=context_id, user_link_id=link_id, status=LtiScore.Status.PENDING, next_try_at=now, tries=0,
+                 **{f"{column}_id": target_id})
         for context_id, link_id in pairs
     ]
     LtiScore.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["context", "manual_item", "user_link"],
+        rows, update_conflicts=True, unique_fields=["context", column, "user_link"],
         update_fields=["status", "next_try_at", "tries", "updated_at"],
     )
     transaction.on_commit(_send_soon)

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from courses.models import AuditEntry, Enrollment
 from gradebook.models import ManualGrade
-from tests.browser.test_accessibility import blocking_violations
-from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory, quiz_from_gift
+from tests.browser.test_accessibility import blocking_violations, log_in
+from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 from tests.gradebook.builders import course_with_lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,14 +24,6 @@ MATCHING = """
 }
 """
 
-
-def log_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mes cours")).to_be_visible()
 
 
 

@@ -11,17 +11,11 @@ from playwright.sync_api import expect
 from courses.models import Enrollment
 from reminders.models import Reminder
 from reminders.services import reminder_sweep
-from tests.factories import PASSWORD, EnrollmentFactory, LessonFactory, quiz_from_gift
+from tests.browser.test_accessibility import log_in
+from tests.factories import EnrollmentFactory, LessonFactory, quiz_from_gift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def log_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_extra_time_and_a_new_due_date_are_followed_everywhere(live_server, page):

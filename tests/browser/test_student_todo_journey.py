@@ -10,21 +10,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Enrollment
-from tests.browser.test_accessibility import blocking_violations
-from tests.factories import PASSWORD, CourseFactory, EnrollmentFactory, LessonFactory, quiz_from_gift
+from tests.browser.test_accessibility import blocking_violations, log_in
+from tests.factories import CourseFactory, EnrollmentFactory, LessonFactory, quiz_from_gift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ESSAY_GIFT = "::Essai:: Expliquez l’effet de réseau sur LinkedIn. {}"
 
-
-def log_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mes cours")).to_be_visible()
 
 
 
